@@ -1,0 +1,273 @@
+"""Writes of the core app: reference places, organisations, accounts and memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .areas_file import AreaRow
+from .audit import audit_record, changed, service, snapshot
+from .models import AdminArea, AdminLevel, Membership, Organisation, Role
+from .scoping import forget_scope
+from .tabular import ImportFailed, RowProblem
+
+User = get_user_model()
+
+COUNTRY_NAMES = {"AFG": "Afghanistan", "IRQ": "Iraq"}
+_AREA_FIELDS = ("name", "names", "level", "parent_id", "country_code", "valid_from", "path")
+
+
+@dataclass(frozen=True)
+class AreaLoadResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@service
+def admin_areas_load(*, actor, rows: Sequence[AreaRow], source: str) -> AreaLoadResult:
+    """Create or update areas from validated rows, parents first. Loading the same rows twice changes nothing.
+
+    Raises ``ImportFailed`` (and writes nothing) if a parent is neither in the rows nor already stored.
+    """
+    existing = {a.pcode: a for a in AdminArea.objects.all()}
+    in_file = {row.pcode: row for row in rows}
+    problems: list[RowProblem] = []
+    created = updated = unchanged = 0
+
+    # Countries are implied by the level-1 parents (AFG, IRQ) when the file does not list them.
+    for row in rows:
+        if row.level == 1 and row.parent_pcode not in existing and row.parent_pcode not in in_file:
+            country = AdminArea(
+                pcode=row.parent_pcode,
+                name=COUNTRY_NAMES.get(row.parent_pcode, row.parent_pcode),
+                level=AdminLevel.COUNTRY,
+                country_code=row.parent_pcode[:3],
+            )
+            country.path = AdminArea.build_path(country.pcode, "")
+            country.save()
+            existing[country.pcode] = country
+            created += 1
+
+    for level in (1, 2, 3):
+        to_create: list[AdminArea] = []
+        to_update: list[AdminArea] = []
+        for row in (r for r in rows if r.level == level):
+            parent = existing.get(row.parent_pcode)
+            if parent is None:
+                problems.append(RowProblem(row.line, "parent", f"parent {row.parent_pcode} is not a known area"))
+                continue
+            if parent.level != level - 1:
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        "parent",
+                        f"parent {row.parent_pcode} is at level {parent.level}, expected {level - 1}",
+                    )
+                )
+                continue
+            values = {
+                "name": row.name,
+                "names": row.names,
+                "level": level,
+                "parent_id": parent.pk,
+                "country_code": parent.country_code if level > 1 else row.parent_pcode[:3],
+                "valid_from": row.valid_from,
+                "path": AdminArea.build_path(row.pcode, parent.path),
+            }
+            area = existing.get(row.pcode)
+            if area is None:
+                area = AdminArea(pcode=row.pcode, **values)
+                to_create.append(area)
+            else:
+                if not row.names:
+                    values["names"] = area.names
+                if all(getattr(area, k) == v for k, v in values.items()):
+                    unchanged += 1
+                    continue
+                for key, value in values.items():
+                    setattr(area, key, value)
+                to_update.append(area)
+            existing[row.pcode] = area
+        if problems:
+            break
+        # bulk paths skip save(); the path was computed above.
+        AdminArea.objects.bulk_create(to_create, batch_size=1000)
+        AdminArea.objects.bulk_update(to_update, _AREA_FIELDS, batch_size=1000)
+        created += len(to_create)
+        updated += len(to_update)
+        if to_create:
+            # bulk_create on some backends does not set primary keys; read them back.
+            ids = dict(AdminArea.objects.filter(pcode__in=[a.pcode for a in to_create]).values_list("pcode", "pk"))
+            for area in to_create:
+                area.pk = ids[area.pcode]
+        if to_update:
+            _rebuild_descendant_paths(to_update)
+
+    if problems:
+        raise ImportFailed(problems)
+    result = AreaLoadResult(created=created, updated=updated, unchanged=unchanged)
+    if created or updated:
+        audit_record(
+            actor=actor,
+            action="admin_areas.load",
+            after={"source": source, "created": created, "updated": updated, "unchanged": unchanged},
+        )
+    return result
+
+
+def _rebuild_descendant_paths(areas: Iterable[AdminArea]) -> None:
+    """After re-parenting, children must carry their new ancestors in their paths."""
+    pending = list(areas)
+    while pending:
+        parents = {a.pk: a for a in pending}
+        children = list(AdminArea.objects.filter(parent_id__in=parents))
+        for child in children:
+            child.path = AdminArea.build_path(child.pcode, parents[child.parent_id].path)
+        AdminArea.objects.bulk_update(children, ["path"], batch_size=1000)
+        pending = children
+
+
+@service
+def organisation_create(
+    *, actor, name: str, acronym: str, kind: str, parent: Organisation | None = None, contact_email: str = ""
+) -> Organisation:
+    organisation = Organisation(name=name, acronym=acronym, kind=kind, parent=parent, contact_email=contact_email)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(actor=actor, action="organisation.create", target=organisation, after=snapshot(organisation))
+    return organisation
+
+
+def _check_membership(*, role: str, organisation: Organisation, areas: Sequence[AdminArea]) -> None:
+    errors = {}
+    if role not in Role.values:
+        errors["role"] = _("Choose one of the listed roles.")
+    if not organisation.is_active:
+        errors["organisation"] = _("This organisation is no longer active.")
+    if role != Role.PARTNER and not areas:
+        errors["areas"] = _("Assign at least one area: staff see data only inside their areas.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@service
+def user_create(
+    *,
+    actor,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None,
+    organisation: Organisation,
+    role: str,
+    areas: Sequence[AdminArea] = (),
+) -> User:
+    """Create an account with its membership. Without a password the account cannot sign in until one is set."""
+    _check_membership(role=role, organisation=organisation, areas=areas)
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    membership.areas.set(areas)
+    audit_record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        after={
+            "username": username,
+            "organisation": organisation.pk,
+            "role": role,
+            "areas": sorted(a.pcode for a in areas),
+        },
+    )
+    return user
+
+
+@service
+def membership_update(
+    *, actor, membership: Membership, organisation: Organisation, role: str, areas: Sequence[AdminArea]
+) -> Membership:
+    """Change what a user may do and where. Takes effect on the user's next request."""
+    _check_membership(role=role, organisation=organisation, areas=areas)
+    before = {
+        **snapshot(membership, ["organisation", "role"]),
+        "areas": sorted(membership.areas.values_list("pcode", flat=True)),
+    }
+    membership.organisation = organisation
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["organisation", "role", "updated_at"])
+    membership.areas.set(areas)
+    after = {**snapshot(membership, ["organisation", "role"]), "areas": sorted(a.pcode for a in areas)}
+    old, new = changed(before, after)
+    audit_record(actor=actor, action="membership.update", target=membership, before=old, after=new)
+    forget_scope(membership.user)
+    return membership
+
+
+def _end_sessions(user) -> int:
+    """Delete every server-side session that belongs to ``user``. Sessions store the user id encoded."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@service
+def user_deactivate(*, actor, user, reason: str) -> None:
+    """Stop an account: it can no longer sign in and its open sessions end now."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the account is being deactivated.")})
+    if user.pk == actor.pk:
+        raise ValidationError({"user": _("You cannot deactivate your own account.")})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = _end_sessions(user)
+    audit_record(
+        actor=actor,
+        action="user.deactivate",
+        target=user,
+        before={"is_active": True},
+        after={"is_active": False, "sessions_ended": ended},
+        reason=reason,
+    )
+
+
+@service
+def user_reactivate(*, actor, user) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="user.reactivate",
+        target=user,
+        before={"is_active": False},
+        after={"is_active": True},
+    )
+
+
+@service
+def user_set_preferences(*, actor, language: str, calendar: str):
+    """A user's own display preferences: language of the interface and calendar of dates."""
+    before = snapshot(actor, ["preferred_language", "calendar"])
+    actor.preferred_language = language
+    actor.calendar = calendar
+    actor.full_clean(exclude=["password"])
+    actor.save(update_fields=["preferred_language", "calendar"])
+    old, new = changed(before, snapshot(actor, ["preferred_language", "calendar"]))
+    audit_record(actor=actor, action="user.preferences", target=actor, before=old, after=new)
+    return actor

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("places/", views.area_browse, name="area_browse"),
+    path("places/search/", views.area_search, name="area_search"),
+    path("places/<str:pcode>/", views.area_browse, name="area_detail"),
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/new/", views.account_create, name="account_create"),
+    path("accounts/<int:pk>/", views.account_edit, name="account_edit"),
+    path("accounts/<int:pk>/deactivate/", views.account_deactivate, name="account_deactivate"),
+    path("accounts/<int:pk>/reactivate/", views.account_reactivate, name="account_reactivate"),
+    path("audit/", views.audit_list, name="audit_list"),
+]

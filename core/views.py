@@ -1,0 +1,220 @@
+"""HTTP for the core app: sign-in, home, places, accounts and the audit trail. Thin: parse, authorise, call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import (
+    AccountCreateForm,
+    AccountFilterForm,
+    AuditFilterForm,
+    DeactivateForm,
+    MembershipForm,
+    PreferencesForm,
+)
+from .models import AdminArea, Membership, Role
+from .navigation import panels_for_role
+from .permissions import role_required
+from .scoping import scope_for
+
+PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def form_errors_into(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form fields it names, so the page says where."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if scope is None:
+        return render(request, "core/no_membership.html", status=403)
+    panels = []
+    for panel in panels_for_role(scope.role):
+        context = panel.context(request.user)
+        if context is not None:
+            panels.append({"panel": panel, "context": context})
+    return render(request, "core/home.html", {"panels": panels, "scope": scope})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    initial = {"language": request.user.preferred_language or "en", "calendar": request.user.calendar}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_preferences(
+            actor=request.user, language=form.cleaned_data["language"], calendar=form.cleaned_data["calendar"]
+        )
+        translation.activate(form.cleaned_data["language"])
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("core:home")
+    return render(request, "core/preferences.html", {"form": form})
+
+
+@role_required(Role.FIELD_STAFF, Role.DESK_OFFICER, Role.MANAGER, Role.ADMIN)
+@require_GET
+def area_browse(request: HttpRequest, pcode: str | None = None) -> HttpResponse:
+    parent = None
+    if pcode:
+        try:
+            parent = selectors.area_get(request.user, pcode=pcode)
+        except AdminArea.DoesNotExist:
+            raise Http404 from None
+    children = selectors.area_children(request.user, parent=parent)
+    ancestors = []
+    node = parent
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return render(
+        request,
+        "core/area_browse.html",
+        {"parent": parent, "ancestors": ancestors, "areas": page_of(request, children, 100)},
+    )
+
+
+@login_required
+@require_GET
+def area_search(request: HttpRequest) -> HttpResponse:
+    """Options for a place picker (HTMX): areas in the user's scope matching the typed text."""
+    level = request.GET.get("level")
+    areas = selectors.areas_search(
+        request.user,
+        text=request.GET.get("q", "")[:50],
+        level=int(level) if level in {"1", "2", "3"} else None,
+    )
+    return render(request, "core/partials/area_options.html", {"areas": areas})
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def account_list(request: HttpRequest) -> HttpResponse:
+    form = AccountFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organisation = filters.get("organisation")
+    memberships = selectors.memberships_for_admin(
+        request.user,
+        role=filters.get("role", ""),
+        organisation_id=organisation.pk if organisation else None,
+        text=filters.get("text", ""),
+    )
+    return render(request, "core/account_list.html", {"form": form, "memberships": page_of(request, memberships)})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password"] or None,
+                organisation=data["organisation"],
+                role=data["role"],
+                areas=data["areas"],
+            )
+        except ValidationError as error:
+            form_errors_into(form, error)
+        else:
+            messages.success(request, _("Account %(username)s created.") % {"username": user.username})
+            return redirect("core:account_list")
+    return render(request, "core/account_form.html", {"form": form, "creating": True})
+
+
+def _membership_or_404(request: HttpRequest, pk: int) -> Membership:
+    try:
+        return selectors.membership_get_for_admin(request.user, pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_or_404(request, pk)
+    initial = {
+        "organisation": membership.organisation,
+        "role": membership.role,
+        "areas": list(membership.areas.all()),
+    }
+    form = MembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(actor=request.user, membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_into(form, error)
+        else:
+            messages.success(request, _("Access for %(user)s updated.") % {"user": membership.user.username})
+            return redirect("core:account_list")
+    return render(
+        request,
+        "core/account_form.html",
+        {"form": form, "membership": membership, "deactivate_form": DeactivateForm()},
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_or_404(request, pk)
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_deactivate(actor=request.user, user=membership.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(user)s can no longer sign in.") % {"user": membership.user.username})
+    else:
+        messages.error(request, _("Give a reason to deactivate the account."))
+    return redirect("core:account_edit", pk=pk)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def account_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_or_404(request, pk)
+    services.user_reactivate(actor=request.user, user=membership.user)
+    messages.success(request, _("%(user)s can sign in again.") % {"user": membership.user.username})
+    return redirect("core:account_edit", pk=pk)
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    action = form.cleaned_data.get("action", "") if form.is_valid() else ""
+    events = selectors.audit_events_for_user(request.user, action=action)
+    return render(request, "core/audit_list.html", {"form": form, "events": page_of(request, events)})
