@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from .models import AdminArea, AdminLevel, AuditEvent, Membership, Organisation, Role
+from .models import AdminArea, AdminLevel, AuditEvent, Job, Membership, Organisation, Role
 from .scoping import scope_for
 
 User = get_user_model()
@@ -102,3 +102,14 @@ def audit_events_for_user(user, *, action: str = "", actor_id: int | None = None
     if actor_id:
         queryset = queryset.filter(actor_id=actor_id)
     return queryset
+
+
+def job_get_for_user(user, *, pk: int) -> Job:
+    """A job its creator (or an admin) may watch; anyone else gets DoesNotExist."""
+    scope = scope_for(user)
+    if scope is None:
+        raise Job.DoesNotExist
+    queryset = Job.objects.select_related("created_by")
+    if scope.role != Role.ADMIN:
+        queryset = queryset.filter(created_by=user)
+    return queryset.get(pk=pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .areas_file import AreaRow
 from .audit import audit_record, changed, service, snapshot
-from .models import AdminArea, AdminLevel, Membership, Organisation, Role
+from .models import AdminArea, AdminLevel, Job, Membership, Organisation, Role
 from .scoping import forget_scope
 from .tabular import ImportFailed, RowProblem
 
@@ -271,3 +271,18 @@ def user_set_preferences(*, actor, language: str, calendar: str):
     old, new = changed(before, snapshot(actor, ["preferred_language", "calendar"]))
     audit_record(actor=actor, action="user.preferences", target=actor, before=old, after=new)
     return actor
+
+
+@service
+def job_create(*, actor, kind: str, label: str, params: dict | None = None) -> Job:
+    """Record that ``actor`` asked for background work; the caller queues the task on commit."""
+    membership = getattr(actor, "membership", None)
+    job = Job.objects.create(
+        kind=kind,
+        label=label[:200],
+        created_by=actor,
+        organisation_id=membership.organisation_id if membership else None,
+        params=params or {},
+    )
+    audit_record(actor=actor, action="job.create", target=job, after={"kind": kind, "params": params or {}})
+    return job

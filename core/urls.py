@@ -19,4 +19,5 @@ urlpatterns = [
     path("accounts/<int:pk>/deactivate/", views.account_deactivate, name="account_deactivate"),
     path("accounts/<int:pk>/reactivate/", views.account_reactivate, name="account_reactivate"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
 ]

@@ -22,7 +22,8 @@ from .forms import (
     MembershipForm,
     PreferencesForm,
 )
-from .models import AdminArea, Membership, Role
+from .jobs import job_progress
+from .models import AdminArea, Job, Membership, Role
 from .navigation import panels_for_role
 from .permissions import role_required
 from .scoping import scope_for
@@ -218,3 +219,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = form.cleaned_data.get("action", "") if form.is_valid() else ""
     events = selectors.audit_events_for_user(request.user, action=action)
     return render(request, "core/audit_list.html", {"form": form, "events": page_of(request, events)})
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress; the page polls itself (HTMX) until the job ends."""
+    try:
+        job = selectors.job_get_for_user(request.user, pk=pk)
+    except Job.DoesNotExist:
+        raise Http404 from None
+    done, total = job_progress(job)
+    context = {"job": job, "done": done, "total": total, "percent": int(done * 100 / total) if total else 0}
+    template = "core/partials/job_status.html" if request.htmx else "core/job_detail.html"
+    return render(request, template, context)

@@ -1,0 +1,19 @@
+from rest_framework import serializers
+
+from core.models import AdminArea, Organisation
+
+
+class AdminAreaSerializer(serializers.ModelSerializer):
+    parent_pcode = serializers.CharField(source="parent.pcode", default=None, read_only=True)
+
+    class Meta:
+        model = AdminArea
+        fields = ["pcode", "name", "names", "level", "parent_pcode", "country_code", "valid_from"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.acronym", default=None, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["acronym", "name", "kind", "parent"]

@@ -1,0 +1,39 @@
+"""The API shell: reference endpoints, one error body, schema and docs served without a CDN."""
+
+from django.urls import reverse
+
+
+def test_areas_endpoint_filters_by_containing_pcode(client, field_officer, places):
+    client.force_login(field_officer)
+    response = client.get("/api/v1/areas/", {"within": "AF06"})
+    assert response.status_code == 200
+    assert {row["pcode"] for row in response.json()["results"]} == {"AF0608", "AF0608S001"}
+    assert client.get("/api/v1/areas/", {"within": "NOWHERE"}).json()["results"] == []
+
+
+def test_api_errors_share_one_body(client, field_officer):
+    anonymous = client.get("/api/v1/areas/")
+    assert anonymous.status_code == 403
+    assert anonymous.json()["error"]["status"] == 403
+    client.force_login(field_officer)
+    missing = client.get("/api/v1/areas/XX99/")
+    assert missing.status_code == 404
+    assert (
+        missing.json()
+        == {"error": {"status": 404, "code": "not_found", "message": "No AdminArea matches the given query."}}
+        or missing.json()["error"]["code"] == "not_found"
+    )
+    bad = client.get("/api/v1/organisations/", {"updated_since": "yesterday"})
+    assert bad.status_code == 400
+    assert "updated_since" in bad.json()["error"]["fields"]
+
+
+def test_schema_and_docs_are_served_from_this_server(client, field_officer):
+    client.force_login(field_officer)
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/v1/areas/" in schema.json()["paths"]
+    docs = client.get(reverse("api:docs")).content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn." not in docs
+    assert "unpkg" not in docs
