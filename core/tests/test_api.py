@@ -18,11 +18,8 @@ def test_api_errors_share_one_body(client, field_officer):
     client.force_login(field_officer)
     missing = client.get("/api/v1/areas/XX99/")
     assert missing.status_code == 404
-    assert (
-        missing.json()
-        == {"error": {"status": 404, "code": "not_found", "message": "No AdminArea matches the given query."}}
-        or missing.json()["error"]["code"] == "not_found"
-    )
+    assert missing.json()["error"]["code"] == "not_found"
+    assert missing.json()["error"]["message"]
     bad = client.get("/api/v1/organisations/", {"updated_since": "yesterday"})
     assert bad.status_code == 400
     assert "updated_since" in bad.json()["error"]["fields"]
