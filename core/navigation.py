@@ -39,8 +39,25 @@ class HomePanel:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DetailSection:
+    """A block that a later stage adds to an earlier stage's detail page (e.g. assistance on a household).
+
+    ``page`` names the page (``"household"``); ``context(user, obj)`` returns what ``template`` shows, or
+    None to hide the section for this user or record.
+    """
+
+    page: str
+    key: str
+    title: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
 _nav: dict[str, NavItem] = {}
 _panels: dict[str, HomePanel] = {}
+_sections: dict[tuple[str, str], DetailSection] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -49,6 +66,20 @@ def register_nav(item: NavItem) -> None:
 
 def register_panel(panel: HomePanel) -> None:
     _panels[panel.key] = panel
+
+
+def register_section(section: DetailSection) -> None:
+    _sections[(section.page, section.key)] = section
+
+
+def sections_for(page: str, user, obj) -> list[dict]:
+    """The rendered-ready sections of ``page`` for this user and record, in order."""
+    blocks = []
+    for section in sorted((s for s in _sections.values() if s.page == page), key=lambda s: (s.order, s.key)):
+        context = section.context(user, obj)
+        if context is not None:
+            blocks.append({"section": section, "context": context})
+    return blocks
 
 
 def nav_for_role(role: str | None) -> list[NavItem]:

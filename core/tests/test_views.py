@@ -186,3 +186,14 @@ def test_user_language_preference_turns_the_page_right_to_left(client, field_off
     html = client.get(reverse("core:home")).content.decode()
     assert 'dir="rtl"' in html
     assert 'lang="ar"' in html
+
+
+def test_detail_sections_are_ordered_and_can_hide(field_officer):
+    from core.navigation import DetailSection, register_section, sections_for
+
+    register_section(DetailSection("testpage", "b", "B", "b.html", lambda user, obj: {"n": obj}, order=2))
+    register_section(DetailSection("testpage", "a", "A", "a.html", lambda user, obj: {"n": obj}, order=1))
+    register_section(DetailSection("testpage", "hidden", "H", "h.html", lambda user, obj: None, order=0))
+    blocks = sections_for("testpage", field_officer, 7)
+    assert [b["section"].key for b in blocks] == ["a", "b"]
+    assert blocks[0]["context"] == {"n": 7}
