@@ -1,5 +1,8 @@
 """Fixtures every app's tests share: a small P-code tree and users of each role in it."""
 
+import contextlib
+import logging
+
 import pytest
 
 from core.models import AdminLevel, Role
@@ -99,3 +102,67 @@ def redis_worker(transactional_db):
             yield queue
     finally:
         app.conf.update(previous)
+
+
+# --- Planted personal data must never reach the logs ---------------------------------------------
+# Every test that uses the database is checked: the personal values its rows hold (names, phones)
+# must not appear in anything logged during the test, after the project's log filters have run.
+PERSONAL_FIELDS = {
+    "profiling.Household": ("head_name", "phone"),
+    "profiling.Member": ("name",),
+}
+MIN_PERSONAL_VALUE_LENGTH = 6
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        with contextlib.suppress(Exception):  # a record that cannot be formatted cannot leak anything
+            self.lines.append(self.format(record))
+
+
+@pytest.fixture(scope="session")
+def _log_capture():
+    root = logging.getLogger()
+    capture = _LogCapture()
+    for handler in root.handlers:
+        for log_filter in handler.filters:
+            capture.addFilter(log_filter)
+    root.addHandler(capture)
+    yield capture
+    root.removeHandler(capture)
+
+
+def _database_fixture(request) -> str | None:
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        return "transactional_db"
+    if "db" in names or marker:
+        return "db"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_data_in_logs(request, _log_capture):
+    from django.apps import apps
+
+    database = _database_fixture(request)
+    if database:
+        request.getfixturevalue(database)  # set up first, so it is still there when this checks
+    start = len(_log_capture.lines)
+    yield
+    if database is None:
+        return
+    logged = "\n".join(_log_capture.lines[start:])
+    if not logged:
+        return
+    leaked = []
+    for label, fields in PERSONAL_FIELDS.items():
+        model = apps.get_model(label)
+        for values in model.objects.values_list(*fields):
+            leaked.extend(v for v in values if v and len(v) >= MIN_PERSONAL_VALUE_LENGTH and v in logged)
+    assert not leaked, f"personal data written to the logs: {sorted(set(leaked))[:5]}"

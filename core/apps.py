@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import navigation
+        from .middleware import stamp_sign_in
 
         navigation.register_core()
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="abr_stamp_sign_in")

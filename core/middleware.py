@@ -1,8 +1,17 @@
 """Records where a request comes from, so audit events written during it can say so."""
 
+import time
 import uuid
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.messages import warning
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from .context import Origin, origin
+from .http import client_ip
 
 
 class RequestContextMiddleware:
@@ -14,7 +23,7 @@ class RequestContextMiddleware:
         request_id = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
         value = Origin(
             channel=channel,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:300],
             request_id=request_id,
         )
@@ -38,4 +47,79 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+SESSION_AUTH_AT = "abr_auth_at"
+SESSION_SEEN_AT = "abr_seen_at"
+
+
+def stamp_sign_in(sender, request, user, **kwargs) -> None:
+    """Connected to ``user_logged_in``: the absolute session limit counts from here."""
+    if hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_AUTH_AT] = now
+        request.session[SESSION_SEEN_AT] = now
+
+
+class SessionTimeoutMiddleware:
+    """Ends a signed-in session after ``ABR_SESSION_IDLE_SECONDS`` without a request, and in any case
+    ``ABR_SESSION_ABSOLUTE_SECONDS`` after sign-in. The last-seen time is written at most once a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            session = request.session
+            auth_at = session.setdefault(SESSION_AUTH_AT, now)
+            seen_at = session.get(SESSION_SEEN_AT, now)
+            idle = now - seen_at > settings.ABR_SESSION_IDLE_SECONDS
+            expired = now - auth_at > settings.ABR_SESSION_ABSOLUTE_SECONDS
+            if idle or expired:
+                logout(request)
+                warning(request, _("Your session ended. Sign in again to continue."))
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse('core:login')}?next={request.path}")
+            if now - seen_at >= 60 or SESSION_SEEN_AT not in session:
+                session[SESSION_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """Users whose role is in ``ABR_MFA_REQUIRED_ROLES`` reach nothing but sign-in, sign-out and the MFA
+    pages until they have confirmed a one-time code in this session."""
+
+    ALLOWED_PREFIXES = ("/login/", "/logout/", "/mfa/", "/static/", "/jsi18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.ABR_MFA_REQUIRED_ROLES
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not user.is_verified()
+        ):
+            from .scoping import scope_for
+
+            scope = scope_for(user)
+            if scope is not None and scope.role in settings.ABR_MFA_REQUIRED_ROLES:
+                from django_otp import user_has_device
+
+                target = "core:mfa_verify" if user_has_device(user) else "core:mfa_setup"
+                if request.path.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    return JsonResponse(
+                        {"error": {"status": 403, "code": "mfa_required", "message": "Confirm a one-time code first."}},
+                        status=403,
+                    )
+                return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)

@@ -286,3 +286,70 @@ def job_create(*, actor, kind: str, label: str, params: dict | None = None) -> J
     )
     audit_record(actor=actor, action="job.create", target=job, after={"kind": kind, "params": params or {}})
     return job
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+@service
+def mfa_totp_begin(*, actor):
+    """An unconfirmed authenticator for ``actor`` (reused if one is pending), to show as a QR code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
+        audit_record(actor=actor, action="mfa.totp_begin", target=actor)
+    return device
+
+
+@service
+def mfa_totp_confirm(*, actor, token: str) -> list[str]:
+    """Confirm the pending authenticator with a code it shows; returns fresh recovery codes (shown once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None or not device.verify_token(token.strip().replace(" ", "")):
+        raise ValidationError({"token": _("That code is not right. Enter the 6 digits your app shows now.")})
+    TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _issue_recovery_codes(actor)
+    audit_record(actor=actor, action="mfa.totp_confirm", target=actor)
+    return codes
+
+
+def _issue_recovery_codes(user) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@service
+def mfa_recovery_codes_renew(*, actor) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    codes = _issue_recovery_codes(actor)
+    audit_record(actor=actor, action="mfa.recovery_codes_renew", target=actor)
+    return codes
+
+
+@service
+def mfa_verify(*, actor, token: str):
+    """Check a code from the authenticator or an unused recovery code; returns the device that took it.
+
+    A recovery code works once. Failures are audited as well as successes.
+    """
+    from django_otp import devices_for_user, verify_token
+
+    cleaned = token.strip().replace(" ", "")
+    for device in devices_for_user(actor, confirmed=True):
+        verified = verify_token(actor, device.persistent_id, cleaned)
+        if verified is not None:
+            audit_record(actor=actor, action="mfa.verify", target=actor, after={"device": type(verified).__name__})
+            return verified
+    audit_record(actor=actor, action="mfa.verify_failed", target=actor)
+    return None

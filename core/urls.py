@@ -20,4 +20,7 @@ urlpatterns = [
     path("accounts/<int:pk>/reactivate/", views.account_reactivate, name="account_reactivate"),
     path("audit/", views.audit_list, name="audit_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path("mfa/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +21,7 @@ from .forms import (
     AuditFilterForm,
     DeactivateForm,
     MembershipForm,
+    MfaTokenForm,
     PreferencesForm,
 )
 from .jobs import job_progress
@@ -233,3 +235,76 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"job": job, "done": done, "total": total, "percent": int(done * 100 / total) if total else 0}
     template = "core/partials/job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+def _qr_svg(data: str) -> str:
+    import io
+
+    import qrcode
+    import qrcode.image.svg
+
+    buffer = io.BytesIO()
+    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Pair an authenticator app: scan the code, type the 6 digits it shows, keep the recovery codes."""
+    import base64
+
+    device = services.mfa_totp_begin(actor=request.user)
+    form = MfaTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.mfa_totp_confirm(actor=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form_errors_into(form, error)
+        else:
+            from django_otp import login as otp_login
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            otp_login(request, TOTPDevice.objects.get(user=request.user, confirmed=True))
+            return render(request, "core/mfa_codes.html", {"codes": codes, "next": _safe_next(request)})
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    context = {"form": form, "qr": _qr_svg(device.config_url), "secret": secret, "next": _safe_next(request)}
+    return render(request, "core/mfa_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of sign-in for roles that need it: a code from the app or a recovery code."""
+    from django_otp import login as otp_login
+    from django_otp import user_has_device
+
+    if not user_has_device(request.user):
+        return redirect(f"{reverse('core:mfa_setup')}?next={_safe_next(request)}")
+    form = MfaTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.mfa_verify(actor=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code is not right. Use the current code from your app or a recovery code."))
+    return render(request, "core/mfa_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@require_POST
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        return redirect("core:mfa_verify")
+    codes = services.mfa_recovery_codes_renew(actor=request.user)
+    return render(request, "core/mfa_codes.html", {"codes": codes, "next": reverse("core:preferences")})

@@ -16,8 +16,12 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ABR_DEMO_PASSWORD = "demo-password-for-tests"
-LOGGING["root"]["level"] = env("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F405
+# INFO, so the planted-personal-data check in conftest.py sees what production would log.
+LOGGING["root"]["level"] = env("DJANGO_LOG_LEVEL", default="INFO")  # noqa: F405
 
 # A tiny people's-data model used to test the scoping chokepoint independently of the stage apps.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.scoping_app"]  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# Most tests sign users in with force_login; the MFA tests switch enforcement on themselves.
+ABR_MFA_REQUIRED_ROLES = []
+AXES_VERBOSE = False
