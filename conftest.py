@@ -153,6 +153,9 @@ def _no_personal_data_in_logs(request, _log_capture):
     database = _database_fixture(request)
     if database:
         request.getfixturevalue(database)  # set up first, so it is still there when this checks
+    root = logging.getLogger()
+    if _log_capture not in root.handlers:  # a worker start re-runs Django's logging set-up
+        root.addHandler(_log_capture)
     start = len(_log_capture.lines)
     yield
     if database is None:
