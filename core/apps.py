@@ -13,4 +13,7 @@ class CoreConfig(AppConfig):
         from .middleware import stamp_sign_in
 
         navigation.register_core()
+        from .retention import register_core_rules
+
+        register_core_rules()
         user_logged_in.connect(stamp_sign_in, dispatch_uid="abr_stamp_sign_in")

@@ -353,3 +353,33 @@ def mfa_verify(*, actor, token: str):
             return verified
     audit_record(actor=actor, action="mfa.verify_failed", target=actor)
     return None
+
+
+RETENTION_BATCH = 1000
+
+
+@service
+def retention_sweep(*, actor=None, now=None) -> dict[str, int]:
+    """Anonymise every record whose retention period has ended, in batches; one audit event per rule."""
+    import datetime
+
+    from .retention import retention_days, retention_rules
+
+    now = now or timezone.now()
+    done: dict[str, int] = {}
+    for rule in retention_rules():
+        cutoff = now - datetime.timedelta(days=retention_days(rule))
+        total = 0
+        while True:
+            batch = list(rule.expired(cutoff).order_by("pk").values_list("pk", flat=True)[:RETENTION_BATCH])
+            if not batch:
+                break
+            total += rule.anonymise(rule.expired(cutoff).filter(pk__in=batch))
+        done[rule.key] = total
+        if total:
+            audit_record(
+                actor=actor,
+                action="retention.anonymise",
+                after={"rule": rule.key, "records": total, "cutoff": cutoff.isoformat()},
+            )
+    return done

@@ -11,3 +11,12 @@ def health_ping() -> dict:
         cursor.execute("SELECT 1")
         (value,) = cursor.fetchone()
     return {"status": "ok", "database": value == 1}
+
+
+@shared_task(name="core.retention_sweep")
+def retention_sweep() -> dict:
+    from core.context import Origin, origin
+    from core.services import retention_sweep as sweep
+
+    with origin(Origin(channel="task")):
+        return sweep(actor=None)

@@ -203,7 +203,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.health_ping",
         "schedule": crontab(minute="*/15"),
     },
+    "core-retention-sweep": {
+        "task": "core.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# Days each kind of record keeps its personal data (see core/retention.py for the kinds and defaults).
+ABR_RETENTION_DAYS = env.json("ABR_RETENTION_DAYS", default={})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
