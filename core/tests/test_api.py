@@ -34,3 +34,15 @@ def test_schema_and_docs_are_served_from_this_server(client, field_officer):
     assert "swagger-ui" in docs
     assert "cdn." not in docs
     assert "unpkg" not in docs
+
+
+def test_docs_pages_run_under_the_content_security_policy(client, field_officer):
+    import re
+
+    client.force_login(field_officer)
+    for name in ("api:docs", "api:redoc"):
+        html = client.get(reverse(name)).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), name
+    script = client.get(reverse("api:docs"), {"script": ""})
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
