@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .calendars import format_date, parse_date
 from .models import AdminArea, Calendar, Organisation, Role
 from .pcodes import normalise_pcode
 
@@ -105,3 +106,41 @@ class MfaTokenForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class CalendarDateField(forms.DateField):
+    """A date typed in either calendar (``1405-01-01`` or ``2026-03-21``), shown in the user's own.
+
+    Forms that know the user call ``field.use_calendar(user.calendar)`` so the initial value and the
+    hint match the calendar the user reads.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Gregorian (2026-03-21) or Solar Hijri (1405-01-01)."))
+        super().__init__(**kwargs)
+        self.calendar = "gregorian"
+
+    def use_calendar(self, calendar: str) -> None:
+        self.calendar = calendar
+
+    def prepare_value(self, value):
+        import datetime
+
+        if isinstance(value, datetime.date):
+            shown = format_date(value, self.calendar)
+            return shown.split(" ")[0]
+        return value
+
+    def to_python(self, value):
+        import datetime
+
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
