@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import navigation
+        from .api import schema  # noqa: F401 - registers the token scheme with the OpenAPI generator
         from .middleware import stamp_sign_in
 
         navigation.register_core()

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .calendars import format_date, parse_date
-from .models import AdminArea, Calendar, Organisation, Role
+from .models import AdminArea, Calendar, DataSharingAgreement, Organisation, Role, TokenScope
 from .pcodes import normalise_pcode
 
 User = get_user_model()
@@ -144,3 +144,61 @@ class CalendarDateField(forms.DateField):
             return parse_date(str(value))
         except ValueError as error:
             raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class ApiTokenForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True))
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("The partner system that will use it."))
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    areas = PcodeListField(
+        label=_("Areas"),
+        required=False,
+        help_text=_("Limit the token to these areas (P-codes); empty: as the agreement."),
+    )
+    expires_on = forms.DateField(label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}))
+    rate_per_minute = forms.IntegerField(label=_("Requests per minute"), min_value=1, max_value=6000, initial=120)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class AgreementForm(forms.Form):
+    RESOURCES = [
+        ("households", _("Households and members")),
+        ("assessments", _("Community assessments and facilities")),
+        ("caps", _("Community action plans")),
+        ("assistance", _("Assistance and projects")),
+        ("monitoring", _("Check-ins")),
+    ]
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Organisation.objects.filter(is_active=True))
+    owner = forms.ModelChoiceField(label=_("Data owner"), queryset=Organisation.objects.filter(is_active=True))
+    reference = forms.CharField(label=_("Reference"), max_length=60)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    resources = forms.MultipleChoiceField(
+        label=_("Kinds of record"), choices=RESOURCES, widget=forms.CheckboxSelectMultiple
+    )
+    areas = PcodeListField(label=_("Areas"))
+    identifiable = forms.BooleanField(label=_("Identifiable data (names, phones, exact locations)"), required=False)
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)
+
+    @staticmethod
+    def initial_for(agreement: DataSharingAgreement) -> dict:
+        return {
+            "partner": agreement.partner,
+            "owner": agreement.owner,
+            "reference": agreement.reference,
+            "title": agreement.title,
+            "resources": agreement.resources,
+            "areas": list(agreement.areas.all()),
+            "identifiable": agreement.identifiable,
+            "valid_from": agreement.valid_from,
+            "valid_until": agreement.valid_until,
+            "signed_on": agreement.signed_on,
+            "is_active": agreement.is_active,
+        }

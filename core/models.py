@@ -299,3 +299,80 @@ class Job(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class DataSharingAgreement(BaseModel):
+    """What a partner organisation may receive of another organisation's records, and where.
+
+    Without an agreement a partner sees only what is addressed to it (referrals). With one, it may read the
+    listed kinds of record inside the listed areas, de-identified unless ``identifiable`` is set.
+    """
+
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements_received")
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements_given")
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    resources = models.JSONField(_("kinds of record"), default=list, help_text=_('e.g. ["households", "members"]'))
+    areas = models.ManyToManyField(AdminArea, related_name="+", verbose_name=_("areas"))
+    identifiable = models.BooleanField(
+        _("identifiable data"), default=False, help_text=_("Names, phone numbers and exact locations included.")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["partner__acronym", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="agreement_dates_order"),
+            models.CheckConstraint(condition=~Q(partner=models.F("owner")), name="agreement_between_two"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.owner} → {self.partner}"
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do; read scopes name the kinds of record of the agreements."""
+
+    HOUSEHOLDS_READ = "households:read", _("Read households and members")
+    TARGETING_READ = "targeting:read", _("Read target areas and DTM figures")
+    ASSESSMENTS_READ = "assessments:read", _("Read community assessments and facilities")
+    CAPS_READ = "caps:read", _("Read community action plans")
+    ASSISTANCE_READ = "assistance:read", _("Read assistance and projects")
+    REFERRALS_READ = "referrals:read", _("Read referrals addressed to the organisation")
+    REFERRALS_UPDATE = "referrals:update", _("Update referrals addressed to the organisation")
+    MONITORING_READ = "monitoring:read", _("Read check-ins")
+    REPORTS_READ = "reports:read", _("Read indicators and 5W rows")
+    REFERENCE_READ = "reference:read", _("Read places and organisations")
+
+
+class ApiToken(BaseModel):
+    """A partner system's credential. Only a hash of the secret is stored; the secret is shown once.
+
+    Each token acts through its own service account (``user``), a partner membership of the token's
+    organisation limited to the token's areas, so every scoping rule applies to it unchanged.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_tokens")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token")
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rate_per_minute = models.PositiveIntegerField(_("requests per minute"), default=120)
+
+    class Meta:
+        ordering = ["organisation__acronym", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

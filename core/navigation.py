@@ -97,4 +97,6 @@ def register_core() -> None:
     register_nav(NavItem("areas", _("Places"), "core:area_browse", STAFF_ROLES, order=90))
     register_nav(NavItem("accounts", _("Accounts"), "core:account_list", frozenset({Role.ADMIN}), order=900))
     register_nav(NavItem("audit", _("Audit trail"), "core:audit_list", frozenset({Role.ADMIN}), order=910))
+    register_nav(NavItem("agreements", _("Data sharing"), "core:agreement_list", frozenset({Role.ADMIN}), order=920))
+    register_nav(NavItem("tokens", _("API tokens"), "core:token_list", frozenset({Role.ADMIN}), order=930))
     home.register_panels()

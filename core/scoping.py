@@ -8,9 +8,11 @@ A model holding people's data declares how it is scoped::
         scope_partner_field = None               # FK path to an Organisation a partner may act for
 
 ``scoped(queryset, user)`` then keeps only rows of the user's organisation inside the user's areas
-(an area covers its descendants). Partners see only rows addressed to their organisation through
-``scope_partner_field``; with none declared they see nothing. A user without an active membership or
-without areas sees nothing: access fails closed.
+(an area covers its descendants). Partners see rows addressed to their organisation through
+``scope_partner_field``, and, where a data-sharing agreement in force names the model's
+``scope_resource`` (e.g. ``"households"``), the owner's rows inside the agreement's areas (narrowed to
+the partner account's own areas when it has any). A user without an active membership, or staff
+without areas, see nothing: access fails closed.
 """
 
 from __future__ import annotations
@@ -20,10 +22,42 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
-from .models import AdminArea, Membership, Role
+from .models import AdminArea, DataSharingAgreement, Membership, Role
 
 _CACHE_ATTR = "_abr_scope"
+
+
+def paths_q(paths, prefix: str = "") -> Q:
+    """Areas (reached through ``prefix``) inside any of ``paths``; nothing when there are none."""
+    if not paths:
+        return Q(pk__in=[])
+    field = f"{prefix}path__startswith" if prefix else "path__startswith"
+    return reduce(or_, (Q(**{field: path}) for path in paths))
+
+
+def _minimal(paths) -> tuple[str, ...]:
+    """Drop paths already covered by a shorter one, so prefix queries stay short."""
+    ordered = sorted(set(paths))
+    return tuple(p for i, p in enumerate(ordered) if not any(p.startswith(q) for q in ordered[:i]))
+
+
+def _intersect(paths_a, paths_b) -> tuple[str, ...]:
+    """The areas lying inside both sets of areas (each path covering its descendants)."""
+    both = [a for a in paths_a for b in paths_b if a.startswith(b)]
+    both += [b for b in paths_b for a in paths_a if b.startswith(a)]
+    return _minimal(both)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One agreement in force for a partner: whose records, of which kinds, where, and how identifiable."""
+
+    owner_id: int
+    resources: frozenset[str]
+    area_paths: tuple[str, ...]
+    identifiable: bool
 
 
 @dataclass(frozen=True)
@@ -34,6 +68,7 @@ class UserScope:
     role: str
     area_ids: tuple[int, ...]
     area_paths: tuple[str, ...]
+    grants: tuple[Grant, ...] = ()
 
     @property
     def is_partner(self) -> bool:
@@ -41,10 +76,17 @@ class UserScope:
 
     def areas_q(self, prefix: str = "") -> Q:
         """Rows whose AdminArea (reached through ``prefix``) lies inside one of the user's areas."""
-        if not self.area_paths:
-            return Q(pk__in=[])
-        field = f"{prefix}path__startswith" if prefix else "path__startswith"
-        return reduce(or_, (Q(**{field: path}) for path in self.area_paths))
+        return paths_q(self.area_paths, prefix)
+
+    def grants_for(self, resource: str | None) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if resource and resource in g.resources)
+
+    def identifiable(self, resource: str) -> bool:
+        """Staff see identifiable data; a partner only where every agreement covering it says so."""
+        if not self.is_partner:
+            return True
+        grants = self.grants_for(resource)
+        return bool(grants) and all(g.identifiable for g in grants)
 
     def covered_areas(self) -> QuerySet[AdminArea]:
         return AdminArea.objects.filter(self.areas_q())
@@ -63,19 +105,36 @@ def scope_for(user) -> UserScope | None:
     if membership is None:
         return None
     areas = list(membership.areas.filter(is_active=True).values_list("pk", "path"))
-    # Drop areas already covered by another assigned area, so the prefix query stays short.
-    paths = sorted(path for _, path in areas)
-    minimal = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+    area_paths = _minimal(path for _, path in areas)
     scope = UserScope(
         user_id=user.pk,
         organisation_id=membership.organisation_id,
         data_owner_id=membership.organisation.data_owner_id,
         role=membership.role,
         area_ids=tuple(pk for pk, _ in areas),
-        area_paths=tuple(minimal),
+        area_paths=area_paths,
+        grants=_grants(membership.organisation_id, area_paths) if membership.role == Role.PARTNER else (),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+def _grants(partner_id: int, account_paths: tuple[str, ...]) -> tuple[Grant, ...]:
+    today = timezone.localdate()
+    agreements = DataSharingAgreement.objects.filter(
+        partner_id=partner_id,
+        is_active=True,
+        owner__is_active=True,
+        valid_from__lte=today,
+        valid_until__gte=today,
+    ).prefetch_related("areas")
+    grants = []
+    for agreement in agreements:
+        paths = _minimal(a.path for a in agreement.areas.all() if a.is_active)
+        if account_paths:  # a partner account limited to some areas sees only those of the agreement
+            paths = _intersect(paths, account_paths)
+        grants.append(Grant(agreement.owner_id, frozenset(agreement.resources), paths, agreement.identifiable))
+    return tuple(grants)
 
 
 def forget_scope(user) -> None:
@@ -101,9 +160,13 @@ def scoped(queryset: QuerySet, user) -> QuerySet:
         raise TypeError(f"{model.__name__} does not declare how it is scoped")
 
     if scope.is_partner:
-        if partner_field is None:
-            return queryset.none()
-        return queryset.filter(**{partner_field: scope.organisation_id})
+        visible = Q(**{partner_field: scope.organisation_id}) if partner_field else Q(pk__in=[])
+        for grant in scope.grants_for(getattr(model, "scope_resource", None)):
+            if organisation_field is None or area_field is None or not grant.area_paths:
+                continue
+            covered = AdminArea.objects.filter(paths_q(grant.area_paths)).values("pk")
+            visible |= Q(**{organisation_field: grant.owner_id, f"{area_field}__in": covered})
+        return queryset.filter(visible)
 
     if organisation_field is not None:
         queryset = queryset.filter(**{organisation_field: scope.data_owner_id})

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from .models import AdminArea, AdminLevel, AuditEvent, Job, Membership, Organisation, Role
+from .models import (
+    AdminArea,
+    AdminLevel,
+    ApiToken,
+    AuditEvent,
+    DataSharingAgreement,
+    Job,
+    Membership,
+    Organisation,
+    Role,
+)
 from .scoping import scope_for
 
 User = get_user_model()
@@ -113,3 +123,20 @@ def job_get_for_user(user, *, pk: int) -> Job:
     if scope.role != Role.ADMIN:
         queryset = queryset.filter(created_by=user)
     return queryset.get(pk=pk)
+
+
+def _is_admin(user) -> bool:
+    scope = scope_for(user)
+    return scope is not None and scope.role == Role.ADMIN
+
+
+def api_tokens_for_admin(user) -> QuerySet[ApiToken]:
+    if not _is_admin(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.select_related("organisation", "created_by").prefetch_related("user__membership__areas")
+
+
+def agreements_for_admin(user) -> QuerySet[DataSharingAgreement]:
+    if not _is_admin(user):
+        return DataSharingAgreement.objects.none()
+    return DataSharingAgreement.objects.select_related("partner", "owner").prefetch_related("areas")

@@ -13,7 +13,17 @@ from django.utils.translation import gettext as _
 
 from .areas_file import AreaRow
 from .audit import audit_record, changed, service, snapshot
-from .models import AdminArea, AdminLevel, Job, Membership, Organisation, Role
+from .models import (
+    AdminArea,
+    AdminLevel,
+    ApiToken,
+    DataSharingAgreement,
+    Job,
+    Membership,
+    Organisation,
+    Role,
+    TokenScope,
+)
 from .scoping import forget_scope
 from .tabular import ImportFailed, RowProblem
 
@@ -237,6 +247,7 @@ def user_deactivate(*, actor, user, reason: str) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = _end_sessions(user)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(
         actor=actor,
         action="user.deactivate",
@@ -383,3 +394,136 @@ def retention_sweep(*, actor=None, now=None) -> dict[str, int]:
                 after={"rule": rule.key, "records": total, "cutoff": cutoff.isoformat()},
             )
     return done
+
+
+MAX_TOKEN_DAYS = 366
+
+
+@service
+def api_token_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    scopes: Sequence[str],
+    areas: Sequence[AdminArea] = (),
+    expires_at,
+    rate_per_minute: int = 120,
+) -> tuple[ApiToken, str]:
+    """A token for a partner system, acting through its own partner account limited to ``areas``.
+
+    Returns the token and its secret; the secret is not stored and cannot be shown again.
+    """
+    import secrets
+
+    from .api.authentication import CREDENTIAL_MARK, hash_secret
+
+    errors = {}
+    unknown = sorted(set(scopes) - set(TokenScope.values))
+    if unknown:
+        errors["scopes"] = _("Unknown scope(s): %(s)s.") % {"s": ", ".join(unknown)}
+    if not scopes:
+        errors["scopes"] = _("Choose at least one scope.")
+    now = timezone.now()
+    if expires_at <= now:
+        errors["expires_at"] = _("The expiry date must be in the future.")
+    elif (expires_at - now).days > MAX_TOKEN_DAYS:
+        errors["expires_at"] = _("A token lives at most a year; issue a new one when it ends.")
+    if not organisation.is_active:
+        errors["organisation"] = _("This organisation is no longer active.")
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(4)
+    secret = f"{CREDENTIAL_MARK}{prefix}_{secrets.token_urlsafe(32).replace('_', '-')}"
+    account = User(username=f"token-{organisation.acronym.lower()}-{prefix}", email="", is_active=True)
+    account.set_unusable_password()
+    account.save()
+    membership = Membership.objects.create(user=account, organisation=organisation, role=Role.PARTNER)
+    membership.areas.set(areas)
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        user=account,
+        name=name,
+        prefix=prefix,
+        key_hash=hash_secret(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+        created_by=actor,
+        rate_per_minute=rate_per_minute,
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        target=token,
+        after={
+            "organisation": organisation.pk,
+            "name": name,
+            "scopes": token.scopes,
+            "areas": sorted(a.pcode for a in areas),
+            "expires_at": expires_at,
+        },
+    )
+    return token, secret
+
+
+@service
+def api_token_revoke(*, actor, token: ApiToken, reason: str) -> ApiToken:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the token is revoked.")})
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, action="api_token.revoke", target=token, reason=reason)
+    return token
+
+
+@service
+def agreement_save(
+    *,
+    actor,
+    agreement: DataSharingAgreement | None = None,
+    partner: Organisation,
+    owner: Organisation,
+    reference: str,
+    title: str,
+    resources: Sequence[str],
+    areas: Sequence[AdminArea],
+    identifiable: bool,
+    valid_from,
+    valid_until,
+    signed_on=None,
+    is_active: bool = True,
+) -> DataSharingAgreement:
+    """Create or change a data-sharing agreement; the change takes effect on the partner's next request."""
+    creating = agreement is None
+    agreement = agreement or DataSharingAgreement()
+    before = (
+        {} if creating else {**snapshot(agreement), "areas": sorted(agreement.areas.values_list("pcode", flat=True))}
+    )
+    agreement.partner = partner
+    agreement.owner = owner
+    agreement.reference = reference
+    agreement.title = title
+    agreement.resources = sorted(set(resources))
+    agreement.identifiable = identifiable
+    agreement.valid_from = valid_from
+    agreement.valid_until = valid_until
+    agreement.signed_on = signed_on
+    agreement.is_active = is_active
+    if not areas:
+        raise ValidationError({"areas": _("Name the areas the agreement covers.")})
+    if partner == owner:
+        raise ValidationError({"partner": _("An agreement is between two organisations.")})
+    agreement.full_clean()
+    agreement.save()
+    agreement.areas.set(areas)
+    after = {**snapshot(agreement), "areas": sorted(a.pcode for a in areas)}
+    old, new = changed(before, after)
+    audit_record(
+        actor=actor,
+        action="agreement.create" if creating else "agreement.update",
+        target=agreement,
+        before=old,
+        after=new,
+    )
+    return agreement

@@ -18,14 +18,17 @@ from . import selectors, services
 from .forms import (
     AccountCreateForm,
     AccountFilterForm,
+    AgreementForm,
+    ApiTokenForm,
     AuditFilterForm,
     DeactivateForm,
     MembershipForm,
     MfaTokenForm,
     PreferencesForm,
+    RevokeForm,
 )
 from .jobs import job_progress
-from .models import AdminArea, Job, Membership, Role
+from .models import AdminArea, ApiToken, DataSharingAgreement, Job, Membership, Role
 from .navigation import panels_for_role
 from .permissions import role_required
 from .scoping import scope_for
@@ -308,3 +311,85 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("core:mfa_verify")
     codes = services.mfa_recovery_codes_renew(actor=request.user)
     return render(request, "core/mfa_codes.html", {"codes": codes, "next": reverse("core:preferences")})
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    tokens = selectors.api_tokens_for_admin(request.user)
+    return render(request, "core/token_list.html", {"tokens": page_of(request, tokens), "revoke_form": RevokeForm()})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def token_create(request: HttpRequest) -> HttpResponse:
+    import datetime
+
+    from django.utils import timezone
+
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expires_at = timezone.make_aware(datetime.datetime.combine(data["expires_on"], datetime.time(23, 59)))
+        try:
+            token, secret = services.api_token_create(
+                actor=request.user,
+                organisation=data["organisation"],
+                name=data["name"],
+                scopes=data["scopes"],
+                areas=data["areas"],
+                expires_at=expires_at,
+                rate_per_minute=data["rate_per_minute"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "expires_at" in error.error_dict:
+                error.error_dict["expires_on"] = error.error_dict.pop("expires_at")
+            form_errors_into(form, error)
+        else:
+            return render(request, "core/token_secret.html", {"token": token, "secret": secret})
+    return render(request, "core/token_form.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        token = selectors.api_tokens_for_admin(request.user).get(pk=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        services.api_token_revoke(actor=request.user, token=token, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Token %(prefix)s revoked.") % {"prefix": token.prefix})
+    else:
+        messages.error(request, _("Give a reason to revoke the token."))
+    return redirect("core:token_list")
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    agreements = selectors.agreements_for_admin(request.user)
+    return render(request, "core/agreement_list.html", {"agreements": page_of(request, agreements)})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    agreement = None
+    if pk is not None:
+        try:
+            agreement = selectors.agreements_for_admin(request.user).get(pk=pk)
+        except DataSharingAgreement.DoesNotExist:
+            raise Http404 from None
+    initial = AgreementForm.initial_for(agreement) if agreement else {}
+    form = AgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_into(form, error)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("core:agreement_list")
+    return render(request, "core/agreement_form.html", {"form": form, "agreement": agreement})

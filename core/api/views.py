@@ -38,6 +38,7 @@ class AdminAreaViewSet(viewsets.ReadOnlyModelViewSet):
     """Places (OCHA COD-AB P-codes): reference data, the same for every user."""
 
     queryset = AdminArea.objects.filter(is_active=True).select_related("parent")
+    read_scope = "reference:read"
     serializer_class = AdminAreaSerializer
     filterset_class = AdminAreaFilter
     lookup_field = "pcode"
@@ -51,6 +52,7 @@ class OrganisationFilter(UpdatedSinceFilterSet):
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organisation.objects.filter(is_active=True).select_related("parent")
+    read_scope = "reference:read"
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     lookup_field = "acronym"

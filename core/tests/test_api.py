@@ -13,8 +13,9 @@ def test_areas_endpoint_filters_by_containing_pcode(client, field_officer, place
 
 def test_api_errors_share_one_body(client, field_officer):
     anonymous = client.get("/api/v1/areas/")
-    assert anonymous.status_code == 403
-    assert anonymous.json()["error"]["status"] == 403
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["status"] == 401
+    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
     client.force_login(field_officer)
     missing = client.get("/api/v1/areas/XX99/")
     assert missing.status_code == 404

@@ -88,3 +88,51 @@ def test_models_without_a_declared_scope_are_refused(field_officer):
 
     with pytest.raises(TypeError, match="does not declare how it is scoped"):
         scoped(Organisation.objects.all(), field_officer)
+
+
+def _agreement(partner, owner, areas, *, resources=("records",), identifiable=False, days=(-10, 10)):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.models import DataSharingAgreement
+
+    today = timezone.localdate()
+    agreement = DataSharingAgreement.objects.create(
+        partner=partner,
+        owner=owner,
+        reference=f"DSA-{partner.acronym}-{len(areas)}-{days[0]}-{'-'.join(resources)}",
+        title="Data sharing",
+        resources=list(resources),
+        identifiable=identifiable,
+        valid_from=today + datetime.timedelta(days=days[0]),
+        valid_until=today + datetime.timedelta(days=days[1]),
+    )
+    agreement.areas.set(areas)
+    return agreement
+
+
+def test_agreement_shows_the_owners_records_in_its_areas_de_identified(records, partner_user, places, iom, nrc):
+    _agreement(nrc, iom, [places.khogyani])
+    assert _labels(partner_user) == {"khogyani", "district", "injil"}  # injil: addressed to NRC
+    scope = scope_for(partner_user)
+    assert scope.identifiable("records") is False
+    assert scope.identifiable("households") is False
+
+
+def test_identifiable_only_when_every_agreement_says_so(records, partner_user, places, iom, nrc):
+    _agreement(nrc, iom, [places.khogyani], identifiable=True)
+    assert scope_for(partner_user).identifiable("records") is True
+
+
+def test_expired_or_other_kind_agreements_grant_nothing(records, partner_user, places, iom, nrc):
+    _agreement(nrc, iom, [places.afg], days=(-30, -1))
+    _agreement(nrc, iom, [places.afg], resources=("households",))
+    assert _labels(partner_user) == {"injil"}
+
+
+def test_partner_account_areas_narrow_the_agreement(records, places, iom, nrc):
+    _agreement(nrc, iom, [places.afg, places.irq])
+    narrow = UserFactory(role=Role.PARTNER, organisation=nrc, areas=[places.kaga])
+    assert _labels(narrow) == {"khogyani", "injil"}
+    assert scope_for(narrow).grants[0].area_paths == ("AFG/AF06/AF0608/AF0608S001/",)

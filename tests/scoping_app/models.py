@@ -9,6 +9,7 @@ class Record(BaseModel):
     scope_area_field = "area"
     scope_organisation_field = "organisation"
     scope_partner_field = "addressed_to"
+    scope_resource = "records"
 
     label = models.CharField(max_length=50)
     area = models.ForeignKey(AdminArea, on_delete=models.PROTECT)
