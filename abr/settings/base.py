@@ -233,6 +233,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
+        "core.api.renderers.CsvRenderer",
+        "core.api.renderers.HxlCsvRenderer",
     ],
 }
 SPECTACULAR_SETTINGS = {

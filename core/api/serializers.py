@@ -9,6 +9,14 @@ class AdminAreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdminArea
         fields = ["pcode", "name", "names", "level", "parent_pcode", "country_code", "valid_from"]
+        hxl = {
+            "pcode": "#adm+code",
+            "name": "#adm+name",
+            "level": "#geo+admin_level",
+            "parent_pcode": "#adm+code+parent",
+            "country_code": "#country+code",
+            "valid_from": "#date+start",
+        }
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -17,3 +25,4 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["acronym", "name", "kind", "parent"]
+        hxl = {"acronym": "#org+acronym", "name": "#org+name", "kind": "#org+type", "parent": "#org+parent"}

@@ -47,3 +47,19 @@ def test_docs_pages_run_under_the_content_security_policy(client, field_officer)
     script = client.get(reverse("api:docs"), {"script": ""})
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_list_endpoints_render_csv_and_hxl_csv(client, field_officer, places):
+    import csv
+    import io
+
+    client.force_login(field_officer)
+    response = client.get("/api/v1/areas/", {"format": "hxl", "within": "AF06"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:2] == ["pcode", "name"]
+    assert rows[1][:2] == ["#adm+code", "#adm+name"]
+    assert {r[0] for r in rows[2:]} == {"AF0608", "AF0608S001"}
+    plain = client.get("/api/v1/areas/", {"format": "csv", "page_size": 1, "within": "AF06"})
+    assert list(csv.reader(io.StringIO(plain.content.decode())))[1][0].startswith("AF")
+    assert 'rel="next"' in plain["Link"]
