@@ -132,3 +132,9 @@ def audit_record(
     for frame in _frames.get():
         frame.audits += 1
     return event
+
+
+def audit_read(*, actor, target: models.Model, reason: str = "") -> AuditEvent:
+    """Record that ``actor`` opened a sensitive record (protection case, complaint). Views call this right
+    after fetching such a record, so every read of sensitive data leaves a trace as writes do."""
+    return audit_record(actor=actor, action=f"{target._meta.model_name}.view", target=target, reason=reason)
