@@ -91,7 +91,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "link";
-      button.textContent = form.dataset.draftDiscardLabel || "Discard draft";
+      button.textContent = document.body.dataset.draftDiscard || "Discard draft";
       button.addEventListener("click", function () {
         localStorage.removeItem(draftKey(form));
         location.reload();
@@ -110,7 +110,7 @@
     }
     if (draft && !hasErrors) {
       restoreDraft(form, draft);
-      notice(form, form.dataset.draftRestoredLabel || "Restored what you typed earlier on this device.", true);
+      notice(form, document.body.dataset.draftRestored || "Restored what you typed earlier on this device.", true);
     }
     form.addEventListener("input", function () { saveDraft(form, false); });
     form.addEventListener("change", function () { saveDraft(form, false); });
@@ -119,7 +119,7 @@
       if (navigator.onLine === false) {
         event.preventDefault();
         saveDraft(form, false);
-        notice(form, form.dataset.draftOfflineLabel ||
+        notice(form, document.body.dataset.draftOffline ||
           "No connection. What you typed is kept on this device and will be sent when the connection is back.");
         window.addEventListener("online", function () { saveDraft(form, true); form.submit(); }, { once: true });
         return;
