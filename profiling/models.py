@@ -456,6 +456,7 @@ class CommunityAssessment(BaseModel):
             models.CheckConstraint(
                 condition=~Q(kind="fgd") | Q(participants_female__gt=0) | Q(participants_male__gt=0),
                 name="assessment_fgd_has_participants",
+                violation_error_message=_("A focus group discussion needs its participants by sex."),
             ),
         ]
 

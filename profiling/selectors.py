@@ -14,10 +14,12 @@ from targeting.selectors import targeted_settlements_for_user
 
 from . import rules
 from .models import (
+    CommunityAssessment,
     Consent,
     ConsentPurpose,
     DuplicatePair,
     DuplicateStatus,
+    Facility,
     Household,
     Member,
     VulnerabilityModel,
@@ -147,3 +149,67 @@ def household_duplicate_pairs(*, user, household: Household) -> list[DuplicatePa
         .filter(household__in=visible, candidate__in=visible)
         .select_related("household", "candidate", "decided_by")
     )
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def household_list_for_user(user) -> QuerySet[Household]:
+    """The household list: what the list page shows, with its joins done once."""
+    return households_for_user(user).select_related("registered_by").defer("notes", "vulnerability_criteria")
+
+
+def household_detail_for_user(*, user, pk: int) -> Household:
+    """One household with what its page shows (members, consents, origin, who registered it)."""
+    return (
+        households_for_user(user)
+        .select_related("origin__parent", "registered_by", "vulnerability_model", "duplicate_of")
+        .prefetch_related("members", "consents")
+        .get(pk=pk)
+    )
+
+
+def recent_registrations(user, *, limit: int = 8) -> list[Household]:
+    return list(households_for_user(user).filter(registered_by=user).order_by("-registered_at", "-id")[:limit])
+
+
+def band_summary(user) -> list[dict]:
+    """Households and people by vulnerability band, among the households the user may see."""
+    from django.db.models import Count, Sum
+
+    rows = (
+        households_for_user(user)
+        .filter(duplicate_of__isnull=True)
+        .order_by()
+        .values("vulnerability_band")
+        .annotate(households=Count("id"), people=Sum("size"))
+    )
+    order = {code: i for i, code in enumerate(rules.BAND_LABELS)}
+    return sorted(
+        (
+            {
+                "band": r["vulnerability_band"],
+                "label": rules.BAND_LABELS.get(r["vulnerability_band"], r["vulnerability_band"] or "—"),
+                "households": r["households"],
+                "people": r["people"] or 0,
+            }
+            for r in rows
+        ),
+        key=lambda r: order.get(r["band"], 99),
+    )
+
+
+def assessments_for_user(user) -> QuerySet[CommunityAssessment]:
+    return scoped(CommunityAssessment.objects.all(), user).select_related("area", "target_area__area", "recorded_by")
+
+
+def assessment_get_for_user(*, user, pk: int) -> CommunityAssessment:
+    return assessments_for_user(user).get(pk=pk)
+
+
+def facilities_for_user(user) -> QuerySet[Facility]:
+    return scoped(Facility.objects.all(), user).select_related("area", "target_area__area")
+
+
+def facility_get_for_user(*, user, pk: int) -> Facility:
+    return facilities_for_user(user).get(pk=pk)
