@@ -274,7 +274,9 @@ def normalise_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _SPACES.sub(" ", _NON_LETTERS.sub(" ", text)).strip()
-    return " ".join(_VARIANTS.get(token, token) for token in text.split())
+    tokens = (_VARIANTS.get(token, token) for token in text.split())
+    # Long vowels are written doubled or not (Raheem / Rahim, Noor / Nur).
+    return " ".join(t.replace("ee", "i").replace("oo", "u").replace("aa", "a") for t in tokens)
 
 
 def name_similarity(a: str, b: str) -> int:
