@@ -926,7 +926,7 @@ class _Writer:
         return False
 
 
-@dataclass
+@dataclass(eq=False)
 class _Parsed:
     line: int
     submission_id: str
