@@ -772,7 +772,8 @@ def assessment_save(
         before = snapshot(row, ASSESSMENT_FIELDS)
         row.version += 1
     for name in ASSESSMENT_FIELDS:
-        setattr(row, name, values.get(name, getattr(row, name)))
+        if name in values:
+            setattr(row, name, values[name])
     _check_assessment(row)
     row.full_clean()
     row.save()
@@ -799,7 +800,8 @@ def facility_save(*, actor, facility: Facility | None, values: dict, expected_ve
         before = snapshot(row, FACILITY_FIELDS)
         row.version += 1
     for name in FACILITY_FIELDS:
-        setattr(row, name, values.get(name, getattr(row, name)))
+        if name in values:
+            setattr(row, name, values[name])
     if row.verified_on and row.verified_on > timezone.localdate():
         raise ValidationError({"verified_on": _("The date is in the future.")})
     row.full_clean()

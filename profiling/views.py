@@ -57,7 +57,7 @@ def _household_or_404(request: HttpRequest, pk: int) -> Household:
 @role_required(*READERS)
 @require_GET
 def household_list(request: HttpRequest) -> HttpResponse:
-    filters = HouseholdFilter(request.GET or None, queryset=selectors.household_list_for_user(request.user))
+    filters = HouseholdFilter(request.GET, queryset=selectors.household_list_for_user(request.user))
     households = filters.qs if filters.is_valid() else filters.queryset.none()
     return render(
         request,
@@ -432,7 +432,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*READERS)
 @require_GET
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    filters = AssessmentFilter(request.GET or None, queryset=selectors.assessments_for_user(request.user))
+    filters = AssessmentFilter(request.GET, queryset=selectors.assessments_for_user(request.user))
     rows = filters.qs if filters.is_valid() else filters.queryset.none()
     return render(
         request,
@@ -504,7 +504,7 @@ def assessment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @role_required(*READERS)
 @require_GET
 def facility_list(request: HttpRequest) -> HttpResponse:
-    filters = FacilityFilter(request.GET or None, queryset=selectors.facilities_for_user(request.user))
+    filters = FacilityFilter(request.GET, queryset=selectors.facilities_for_user(request.user))
     rows = filters.qs if filters.is_valid() else filters.queryset.none()
     return render(
         request,

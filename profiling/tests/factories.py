@@ -53,6 +53,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory, acronym="IOM")
     reference = factory.Sequence(lambda n: f"HH-{n:07d}")
