@@ -140,7 +140,7 @@ class EditConflict(Exception):
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def reserve_ids(model, count: int) -> list[int]:
+def _reserve_ids(model, count: int) -> list[int]:
     """Primary keys for ``count`` new rows, taken from the table's sequence so rows (and their children)
     can be written with COPY or ``bulk_create`` without reading ids back."""
     if count <= 0:
@@ -158,7 +158,7 @@ def reserve_ids(model, count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def household_reference(*, organisation: Organisation, pk: int) -> str:
+def _household_reference(*, organisation: Organisation, pk: int) -> str:
     return f"{organisation.acronym[:20]}-{pk:07d}"
 
 
@@ -257,7 +257,7 @@ def _check_one_head(members: Sequence[Member]) -> Member:
     return heads[0]
 
 
-def member_facts(member: Member, today: datetime.date) -> rules.MemberFacts:
+def _member_facts(member: Member, today: datetime.date) -> rules.MemberFacts:
     return rules.MemberFacts(
         sex=member.sex,
         age=rules.age_on(member.date_of_birth, today) if member.date_of_birth else None,
@@ -269,23 +269,23 @@ def member_facts(member: Member, today: datetime.date) -> rules.MemberFacts:
     )
 
 
-def household_facts(household: Household, members: Sequence[Member], today: datetime.date) -> rules.HouseholdFacts:
+def _household_facts(household: Household, members: Sequence[Member], today: datetime.date) -> rules.HouseholdFacts:
     return rules.HouseholdFacts(
-        members=tuple(member_facts(m, today) for m in members),
+        members=tuple(_member_facts(m, today) for m in members),
         critical_shelter=household.shelter_type in CRITICAL_SHELTER,
         has_income=household.has_income,
         has_debt=household.has_debt,
     )
 
 
-def spec_of(model: VulnerabilityModel) -> rules.VulnerabilitySpec:
+def _spec_of(model: VulnerabilityModel) -> rules.VulnerabilitySpec:
     return rules.VulnerabilitySpec(
         weights=model.weights, parameters=model.parameters, bands=model.bands, version=model.version
     )
 
 
 def _apply_score(household: Household, members: Sequence[Member], model: VulnerabilityModel) -> None:
-    result = rules.vulnerability(household_facts(household, members, timezone.localdate()), spec_of(model))
+    result = rules.vulnerability(_household_facts(household, members, timezone.localdate()), _spec_of(model))
     household.vulnerability_score = result.score
     household.vulnerability_band = result.band
     household.vulnerability_criteria = list(result.criteria)
@@ -421,7 +421,7 @@ def households_rescore(
     Works in batches of ids; the household ``version`` is not bumped (no one edited the household),
     so an edit form opened before the rescoring still saves.
     """
-    spec = spec_of(model)
+    spec = _spec_of(model)
     today = timezone.localdate()
     households = Household.objects.filter(organisation_id=model.organisation_id)
     total = households.count()
@@ -453,7 +453,7 @@ def households_rescore(
             "vulnerability_criteria",
             "vulnerability_model_id",
         ):
-            facts = household_facts(household, members_by_household.get(household.pk, []), today)
+            facts = _household_facts(household, members_by_household.get(household.pk, []), today)
             result = rules.vulnerability(facts, spec)
             bands[result.band] = bands.get(result.band, 0) + 1
             if (
@@ -504,9 +504,9 @@ def household_register(
     _check_settlement(actor=actor, organisation=organisation, settlement=data.settlement)
     consent_inputs = _check_consents(consents)
     today = timezone.localdate()
-    pk = reserve_ids(Household, 1)[0]
+    pk = _reserve_ids(Household, 1)[0]
     household = Household(pk=pk, organisation=organisation, registered_by=actor, submission_id=submission_id or None)
-    household.reference = household_reference(organisation=organisation, pk=pk)
+    household.reference = _household_reference(organisation=organisation, pk=pk)
     _apply_data(household, data)
     member_rows = [
         _member_from_input(Member(household=household), m, today=today, index=i)
@@ -1172,7 +1172,7 @@ def household_import(
     new = [p for p in parsed.values() if p.submission_id not in skipped]
     writing = not validate_only and problems.error_count == 0
     if writing:
-        for item, pk in zip(new, reserve_ids(Household, len(new)), strict=True):
+        for item, pk in zip(new, _reserve_ids(Household, len(new)), strict=True):
             item.pk = pk
 
     member_writer = _Writer(Member, MEMBER_COPY_FIELDS, enabled=writing)
@@ -1220,7 +1220,7 @@ def household_import(
         raise ImportFailed(_with_summary(problems))
 
     model = vulnerability_model_ensure(actor=actor, organisation=organisation)
-    spec = spec_of(model)
+    spec = _spec_of(model)
     household_writer = _Writer(Household, HOUSEHOLD_COPY_FIELDS, enabled=writing)
     consent_writer = _Writer(Consent, CONSENT_COPY_FIELDS, enabled=writing)
     bands: dict[str, int] = {}
@@ -1244,7 +1244,7 @@ def household_import(
                     now,
                     now,
                     organisation.pk,
-                    household_reference(organisation=organisation, pk=item.pk) if item.pk else "",
+                    _household_reference(organisation=organisation, pk=item.pk) if item.pk else "",
                     item.settlement.pk,
                     values["latitude"],
                     values["longitude"],

@@ -43,7 +43,20 @@ class HouseholdSerializer(serializers.ModelSerializer):
         ]
 
 
+def _wg_field(domain: str):
+    return serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=f"Washington Group answer for {domain[3:]}: 1-4, null if not asked"
+    )
+
+
 class MemberSerializer(serializers.ModelSerializer):
+    # One plain integer per domain: the six share one scale, which would otherwise yield six enum names.
+    wg_seeing = _wg_field("wg_seeing")
+    wg_hearing = _wg_field("wg_hearing")
+    wg_walking = _wg_field("wg_walking")
+    wg_remembering = _wg_field("wg_remembering")
+    wg_self_care = _wg_field("wg_self_care")
+    wg_communicating = _wg_field("wg_communicating")
     household_reference = serializers.CharField(source="household.reference", read_only=True)
     age = serializers.SerializerMethodField()
     age_group = serializers.SerializerMethodField()

@@ -169,7 +169,8 @@ def test_kobo_csv_export_with_members_file_is_imported(field_officer, open_khogy
         household.vulnerability_criteria
     )
     child = household.members.get(relationship="child")
-    assert child.date_of_birth_estimated and child.age == 6
+    assert child.date_of_birth_estimated
+    assert child.age == 6
     assert household.members.get(relationship="head").has_disability
     assert Consent.objects.filter(household=household, given=True).count() == 2
     assert AuditEvent.objects.get(action="household.import").after["households"] == 2
@@ -196,8 +197,11 @@ def test_validate_only_writes_nothing(field_officer, open_khogyani):
         as_csv(MEMBER_HEADER, member_rows(1)),
         validate_only=True,
     )
-    assert report["validate_only"] and report["households"] == 1 and report["members"] == 2
-    assert not Household.objects.exists() and not Member.objects.exists()
+    assert report["validate_only"]
+    assert report["households"] == 1
+    assert report["members"] == 2
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
 
 
 def test_importing_the_same_export_twice_changes_nothing(field_officer, open_khogyani):
@@ -208,8 +212,10 @@ def test_importing_the_same_export_twice_changes_nothing(field_officer, open_kho
 
     run_import(field_officer, *files())
     report = run_import(field_officer, *files())
-    assert report["households"] == 0 and report["skipped_existing"] == 2
-    assert Household.objects.count() == 2 and Member.objects.count() == 4
+    assert report["households"] == 0
+    assert report["skipped_existing"] == 2
+    assert Household.objects.count() == 2
+    assert Member.objects.count() == 4
 
 
 def test_one_bad_row_commits_nothing_and_every_problem_is_located(field_officer, open_khogyani):
@@ -228,11 +234,13 @@ def test_one_bad_row_commits_nothing_and_every_problem_is_located(field_officer,
     assert "outside your areas" in problems[(4, "group_location/settlement_pcode")]
     assert "appears twice" in problems[(5, "_uuid")]
     assert "outside 1" in problems[(6, "grp_wg/wg_seeing")]
-    assert not Household.objects.exists() and not Member.objects.exists() and not Consent.objects.exists()
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
+    assert not Consent.objects.exists()
 
 
 def test_member_problems_roll_back_households_already_copied(field_officer, open_khogyani):
-    members = member_rows(1) + [member_rows(2)[0][:1] + ["uuid-999"] + member_rows(2)[0][2:]]
+    members = [*member_rows(1), [*member_rows(2)[0][:1], "uuid-999", *member_rows(2)[0][2:]]]
     with pytest.raises(ImportFailed) as failed:
         run_import(
             field_officer,
@@ -242,7 +250,8 @@ def test_member_problems_roll_back_households_already_copied(field_officer, open
     messages = [str(p) for p in failed.value.problems]
     assert any("no household row has uuid-999" in m for m in messages)
     assert any("no members" in m for m in messages)  # household 2 lost its only member
-    assert not Member.objects.exists() and not Household.objects.exists()
+    assert not Member.objects.exists()
+    assert not Household.objects.exists()
 
 
 def test_missing_columns_are_reported_before_reading_rows(field_officer, open_khogyani):
@@ -258,7 +267,8 @@ def test_head_without_members_sheet_comes_from_head_columns(field_officer, open_
     report = run_import(field_officer, as_csv(header, rows))
     assert report["members"] == 1
     household = Household.objects.get()
-    assert household.head_name == "Karim Noori" and household.head_birth_estimated
+    assert household.head_name == "Karim Noori"
+    assert household.head_birth_estimated
 
 
 def test_possible_duplicates_are_warnings_and_pairs(field_officer, places, open_khogyani):
@@ -275,7 +285,8 @@ def test_possible_duplicates_are_warnings_and_pairs(field_officer, places, open_
     assert any("line 3" in t for t in texts)  # row 3 has row 2's phone
     assert report["possible_duplicates"] == 2
     pair = DuplicatePair.objects.get(candidate=existing)
-    assert pair.found_on == "import" and pair.reasons == ["phone"]
+    assert pair.found_on == "import"
+    assert pair.reasons == ["phone"]
     assert DuplicatePair.objects.filter(household__submission_id="uuid-3", candidate__submission_id="uuid-2").exists()
 
 
@@ -300,7 +311,8 @@ def test_import_job_runs_in_the_background_with_a_report(
         )
     job = Job.objects.get()
     assert response.url == reverse("core:job_detail", args=[job.pk])
-    assert job.status == JobStatus.SUCCEEDED and job.result["validate_only"]
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result["validate_only"]
     assert not Household.objects.exists()
     page = client.get(job.result["url"]).content.decode()
     assert "No problem found" in page

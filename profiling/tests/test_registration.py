@@ -39,7 +39,8 @@ def test_register_keeps_members_consents_and_scores(field_officer, places, open_
     assert household.size == 2
     assert household.phone_key == "700123456"
     omid = household.members.get(name="Omid")
-    assert omid.date_of_birth_estimated and omid.age == 7
+    assert omid.date_of_birth_estimated
+    assert omid.age == 7
     assert omid.has_disability is True
     assert {"female_headed", "disability", "critical_shelter", "no_income"} <= set(household.vulnerability_criteria)
     assert household.vulnerability_band in {"high", "very_high"}
@@ -236,7 +237,8 @@ def test_edit_bumps_the_version_and_audits_only_what_changed(field_officer, plac
     assert household.size == 2
     assert "critical_shelter" in household.vulnerability_criteria
     event = AuditEvent.objects.get(action="household.update")
-    assert event.before["shelter_type"] == "rented" and event.after["shelter_type"] == "tent"
+    assert event.before["shelter_type"] == "rented"
+    assert event.after["shelter_type"] == "tent"
     assert "phone" not in event.after
 
 

@@ -38,9 +38,10 @@ def test_stated_age_gives_an_estimated_birth_date_that_keeps_the_age_true():
     born, age, estimated = rules.age_from(date_of_birth=None, stated_age=30, on=TODAY)
     assert estimated is True
     assert age == 30
-    assert born.month == 7 and born.day == 1
+    assert born.month == 7
+    assert born.day == 1
     assert rules.age_from(date_of_birth=None, stated_age=None, on=TODAY) == (None, None, False)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="between 0 and 120"):
         rules.estimated_birth_date(130, TODAY)
 
 
@@ -88,10 +89,12 @@ def test_criteria_met_cover_every_rule():
         "high_dependency",  # the 64- and 10-year-old depend on one adult: 2.0 > 1.5
     }
     child_headed = rules.HouseholdFacts(
-        members=(member(age=16),) + tuple(member(age=5, relationship="sibling") for _ in range(7))
+        members=(member(age=16), *tuple(member(age=5, relationship="sibling") for _ in range(7)))
     )
     met = rules.criteria_met(child_headed, rules.DEFAULT_PARAMETERS)
-    assert "child_headed" in met and "large_household" in met and "high_dependency" in met
+    assert "child_headed" in met
+    assert "large_household" in met
+    assert "high_dependency" in met
 
 
 def test_score_is_the_sum_of_weights_and_band_the_highest_reached():

@@ -70,10 +70,12 @@ def test_register_page_is_light_and_lists_only_open_settlements(client, field_of
     response = client.get(reverse("profiling:household_create"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Kaga" in html and "Karizak" not in html
+    assert "Kaga" in html
+    assert "Karizak" not in html
     assert 'name="members-0-name"' in html
     assert len(response.content) < 100_000
-    assert "style=" not in html and "<script>" not in html
+    assert "style=" not in html
+    assert "<script>" not in html
 
 
 def test_register_household_with_members_on_one_page(client, field_officer, places, open_khogyani):
@@ -81,20 +83,24 @@ def test_register_household_with_members_on_one_page(client, field_officer, plac
     response = client.post(reverse("profiling:household_create"), form_data(places.kaga, [HEAD, CHILD]))
     household = Household.objects.get()
     assert response.url == reverse("profiling:household_detail", args=[household.pk])
-    assert household.size == 2 and household.head_name == "Bibi Hawa"
+    assert household.size == 2
+    assert household.head_name == "Bibi Hawa"
     assert household.members.get(name="Bibi Hawa").has_disability
     assert household.members.get(name="Sami").date_of_birth_estimated
     assert household.return_barriers == ["explosive_hazards", "fear_trauma"]
-    assert household.has_income is False and household.has_debt is True
+    assert household.has_income is False
+    assert household.has_debt is True
 
 
 def test_add_member_keeps_what_was_typed_with_and_without_htmx(client, field_officer, places, open_khogyani):
     client.force_login(field_officer)
     data = form_data(places.kaga, [HEAD], add_member="1")
     page = client.post(reverse("profiling:household_create"), data).content.decode()
-    assert 'name="members-1-name"' in page and 'value="Bibi Hawa"' in page
+    assert 'name="members-1-name"' in page
+    assert 'value="Bibi Hawa"' in page
     partial = client.post(reverse("profiling:household_create"), data, HTTP_HX_REQUEST="true").content.decode()
-    assert partial.startswith('<fieldset id="members"') and 'name="members-1-name"' in partial
+    assert partial.startswith('<fieldset id="members"')
+    assert 'name="members-1-name"' in partial
     assert "<html" not in partial
     assert not Household.objects.exists()
 
@@ -120,7 +126,8 @@ def test_duplicates_are_shown_before_saving_and_save_anyway_records_the_pair(
     response = client.post(reverse("profiling:household_create"), data)
     html = response.content.decode()
     assert response.status_code == 409
-    assert existing.reference in html and "same phone number" in html
+    assert existing.reference in html
+    assert "same phone number" in html
     assert reverse("profiling:household_detail", args=[existing.pk]) in html  # "this is the same household"
     assert 'value="Bibi Hawa"' in html  # nothing typed is lost
     assert Household.objects.count() == 1
@@ -172,12 +179,14 @@ def test_edit_conflict_shows_both_versions_and_keeps_my_input(client, field_offi
     assert 'value="tent" checked' in html or 'value="tent" selected' in html  # mine, still in the form
     assert 'name="version" value="2"' in html
     household.refresh_from_db()
-    assert household.notes == "Visited again in May" and household.shelter_type == "rented"
+    assert household.notes == "Visited again in May"
+    assert household.shelter_type == "rented"
     # Saving again deliberately replaces the stored version.
     response = client.post(reverse("profiling:household_edit", args=[household.pk]), dict(mine, version="2"))
     assert response.status_code == 302
     household.refresh_from_db()
-    assert household.shelter_type == "tent" and household.version == 3
+    assert household.shelter_type == "tent"
+    assert household.version == 3
 
 
 def test_detail_shows_everything_and_the_sections_of_later_stages(client, field_officer, places, open_khogyani):
@@ -197,7 +206,8 @@ def test_detail_shows_everything_and_the_sections_of_later_stages(client, field_
     finally:
         _sections.pop(("household", "test.assistance"))
     assert household.reference in html
-    assert "Category 1: services and material conditions" in html and "House destroyed" in html
+    assert "Category 1: services and material conditions" in html
+    assert "House destroyed" in html
     assert "Unexploded ordnance" in html
     assert "Informed consent" in html
     assert "Assistance received" in html
@@ -238,7 +248,8 @@ def test_household_list_filters_and_keeps_queries_flat(
     client.force_login(field_officer)
     url = reverse("profiling:household_list")
     html = client.get(url).content.decode()
-    assert "Gul Ahmad" in html and "Injil Person" not in html
+    assert "Gul Ahmad" in html
+    assert "Injil Person" not in html
     assert "Gul Ahmad" in client.get(url, {"q": "gul"}).content.decode()
     assert "Zarmina" not in client.get(url, {"q": "gul"}).content.decode()
     returnees = client.get(url, {"displacement_status": "returnee_abroad"}).content.decode()
@@ -247,7 +258,8 @@ def test_household_list_filters_and_keeps_queries_flat(
     assert "Gul Ahmad" in client.get(url, {"arrived_from": "2023-06-01"}).content.decode()
     assert "Gul Ahmad" not in client.get(url, {"arrived_until": "2023-06-01"}).content.decode()
     only_disabled = client.get(url, {"disability": "true"}).content.decode()
-    assert "Zarmina" in only_disabled and "Gul Ahmad" not in only_disabled
+    assert "Zarmina" in only_disabled
+    assert "Gul Ahmad" not in only_disabled
     assert "Injil Person" not in client.get(url, {"area": "AF3202"}).content.decode()
     with django_assert_max_num_queries(12) as few:
         client.get(url)
@@ -264,7 +276,8 @@ def test_duplicate_review_marks_pairs(client, field_officer, field_officer_injil
     client.force_login(field_officer)
     assert second.reference in client.get(reverse("profiling:duplicate_list")).content.decode()
     page = client.get(reverse("profiling:duplicate_review", args=[pair.pk])).content.decode()
-    assert first.reference in page and second.reference in page
+    assert first.reference in page
+    assert second.reference in page
     response = client.post(reverse("profiling:duplicate_review", args=[pair.pk]), {"status": "duplicate", "note": ""})
     assert response.status_code == 302
     second.refresh_from_db()
@@ -296,10 +309,12 @@ def test_home_panels_by_role(client, field_officer, manager, places, open_khogya
     register(field_officer, places.kaga)
     client.force_login(field_officer)
     html = client.get(reverse("core:home")).content.decode()
-    assert "My recent registrations" in html and "Duplicates to review" in html
+    assert "My recent registrations" in html
+    assert "Duplicates to review" in html
     client.force_login(manager)
     html = client.get(reverse("core:home")).content.decode()
-    assert "Vulnerability bands" in html and "My recent registrations" not in html
+    assert "Vulnerability bands" in html
+    assert "My recent registrations" not in html
 
 
 # --- assessments and facilities --------------------------------------------------------------------
@@ -324,7 +339,8 @@ def test_record_a_focus_group_with_participants_by_sex(client, field_officer, pl
     response = client.post(reverse("profiling:assessment_create"), dict(data, participants_female="11"))
     assert response.status_code == 302
     html = client.get(response.url).content.decode()
-    assert "11 women, 0 men" in html and "WSH" in html
+    assert "11 women, 0 men" in html
+    assert "WSH" in html
 
 
 def test_assessment_outside_target_area_is_refused(client, field_officer, places, iom, open_khogyani):
@@ -385,7 +401,8 @@ def test_facility_edit_uses_optimistic_locking(client, field_officer, manager, p
     assert response.status_code == 409
     assert "Someone else saved this record" in response.content.decode()
     facility.refresh_from_db()
-    assert facility.status == "partial" and facility.version == 2
+    assert facility.status == "partial"
+    assert facility.version == 2
 
 
 def test_assessment_pages_are_not_found_outside_scope(client, field_officer_injil, places, open_khogyani):
