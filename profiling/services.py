@@ -911,7 +911,7 @@ class _Writer:
             if self._json:
                 row = list(row)
                 for i in self._json:
-                    row[i] = json.dumps(row[i])
+                    row[i] = json.dumps(row[i]) if row[i] else "[]"
             self._copy.write_row(row)
             return
         self._batch.append(self.model(**dict(zip(self.fields, row, strict=True))))
@@ -986,19 +986,39 @@ def _parse_registered_at(text: str) -> datetime.datetime | None:
 
 
 class _DuplicateIndex:
-    """Households already registered (and those earlier in the file), indexed for the duplicate rules:
-    phone key, and (district, birth year) buckets of normalised head names."""
+    """Households already registered (and those earlier in the file), indexed for the duplicate rules.
+
+    Exact birth dates are bucketed by (district, date), so a row is compared with the handful of heads
+    born the same day; dates estimated from an age by (district, year), compared within a year. Names
+    are stored normalised with their words sorted, so a plain ratio equals ``rules.name_similarity``.
+    """
 
     def __init__(self):
         self.by_phone: dict[str, object] = {}
-        self.by_year: dict[tuple[int, int], tuple[list[str], list[tuple]]] = {}
+        self.exact: dict[tuple, tuple[list[str], list]] = {}
+        self.exact_by_year: dict[tuple, tuple[list[str], list]] = {}
+        self.estimated_by_year: dict[tuple, tuple[list[str], list]] = {}
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return " ".join(sorted(rules.normalise_name(name).split()))
 
     def add(self, ref, *, phone_key: str, district_id: int, head_name: str, born, estimated: bool) -> None:
         if phone_key:
             self.by_phone.setdefault(phone_key, ref)
-        if born is not None:
-            names, meta = self.by_year.setdefault((district_id, born.year), ([], []))
-            names.append(rules.normalise_name(head_name))
+        if born is None:
+            return
+        key = self._key(head_name)
+        buckets = (
+            [self.estimated_by_year.setdefault((district_id, born.year), ([], []))]
+            if estimated
+            else [
+                self.exact.setdefault((district_id, born), ([], [])),
+                self.exact_by_year.setdefault((district_id, born.year), ([], [])),
+            ]
+        )
+        for names, meta in buckets:
+            names.append(key)
             meta.append((ref, born, estimated))
 
     def find(self, *, phone_key: str, district_id: int, head_name: str, born, estimated: bool) -> list[tuple]:
@@ -1008,20 +1028,23 @@ class _DuplicateIndex:
         if phone_key and phone_key in self.by_phone:
             found[self.by_phone[phone_key]] = (["phone"], 0)
         if born is not None:
-            query = rules.normalise_name(head_name)
-            for year in (born.year - 1, born.year, born.year + 1):
-                bucket = self.by_year.get((district_id, year))
+            years = (born.year - 1, born.year, born.year + 1)
+            buckets = [self.estimated_by_year.get((district_id, y)) for y in years]
+            if estimated:
+                buckets += [self.exact_by_year.get((district_id, y)) for y in years]
+            else:
+                buckets.append(self.exact.get((district_id, born)))
+            query = self._key(head_name)
+            for bucket in buckets:
                 if not bucket:
                     continue
                 names, meta = bucket
                 for _name, score, position in process.extract(
-                    query,
-                    names,
-                    scorer=fuzz.token_sort_ratio,
-                    score_cutoff=rules.NAME_SIMILARITY_THRESHOLD,
-                    limit=None,
+                    query, names, scorer=fuzz.ratio, score_cutoff=rules.NAME_SIMILARITY_THRESHOLD, limit=None
                 ):
                     ref, other_born, other_estimated = meta[position]
+                    if ref in found and "name_dob_district" in found[ref][0]:
+                        continue
                     if rules.births_match(born, estimated, other_born, other_estimated):
                         reasons, _s = found.get(ref, ([], 0))
                         found[ref] = ([*reasons, "name_dob_district"], round(score))
@@ -1344,6 +1367,9 @@ def _members_table(households_file, households_name, members_file, members_name)
     return None
 
 
+_WG_ANSWERS = {"": None, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
 def _import_members(table, parsed, by_index, skipped, problems, writer, *, today, now, progress, done) -> int:
     from . import importing
 
@@ -1360,8 +1386,10 @@ def _import_members(table, parsed, by_index, skipped, problems, writer, *, today
             problems.error(1, table.sheet or "members", f"missing column {name}")
         return 0
     count = 0
+    row = importing.Row(table, columns, 0, [], problems)  # one reader, moved from row to row
+    wg_columns = [columns.get(d) for d in WG_DOMAINS]
     for line, cells in table.rows:
-        row = importing.Row(table, columns, line, cells, problems)
+        row.line, row.cells = line, cells
         key = row.text(key_name).removeprefix("uuid:")
         if key in skipped:
             continue
@@ -1379,8 +1407,10 @@ def _import_members(table, parsed, by_index, skipped, problems, writer, *, today
         if born is None and stated is None and not (row.text("date_of_birth") or row.text("age")):
             row.fail("age", "give the date of birth or the age")
         wg = []
-        for domain in WG_DOMAINS:
-            wg.append(row.integer(domain, low=1, high=4))
+        for domain, index in zip(WG_DOMAINS, wg_columns, strict=True):
+            text = cells[index].strip() if index is not None and index < len(cells) else ""
+            answer = _WG_ANSWERS.get(text, _WG_ANSWERS)
+            wg.append(row.integer(domain, low=1, high=4) if answer is _WG_ANSWERS else answer)
         chronic = bool(row.boolean("chronic_illness", default=False))
         pregnant = bool(row.boolean("pregnant_or_lactating", default=False))
         if pregnant and sex == "m":
