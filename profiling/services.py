@@ -1242,8 +1242,13 @@ def household_import(
     if problems.error_count:
         raise ImportFailed(_with_summary(problems))
 
-    model = vulnerability_model_ensure(actor=actor, organisation=organisation)
-    spec = _spec_of(model)
+    # A check (validate-only) writes nothing, not even the first model version.
+    model = (
+        selectors.vulnerability_model_active(organisation_id=organisation.pk)
+        if validate_only
+        else vulnerability_model_ensure(actor=actor, organisation=organisation)
+    )
+    spec = _spec_of(model) if model else rules.VulnerabilitySpec(weights=rules.DEFAULT_WEIGHTS)
     household_writer = _Writer(Household, HOUSEHOLD_COPY_FIELDS, enabled=writing)
     consent_writer = _Writer(Consent, CONSENT_COPY_FIELDS, enabled=writing)
     bands: dict[str, int] = {}
@@ -1291,7 +1296,7 @@ def household_import(
                     head_born,
                     head_estimated,
                     rules.phone_key(values["phone"]),
-                    model.pk,
+                    model.pk if model else None,
                     list(result.criteria),
                     None,
                     values["notes"],

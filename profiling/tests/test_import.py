@@ -202,6 +202,10 @@ def test_validate_only_writes_nothing(field_officer, open_khogyani):
     assert report["members"] == 2
     assert not Household.objects.exists()
     assert not Member.objects.exists()
+    from profiling.models import VulnerabilityModel
+
+    assert not VulnerabilityModel.objects.exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_importing_the_same_export_twice_changes_nothing(field_officer, open_khogyani):
