@@ -631,8 +631,43 @@ def household_update(
             row.save(update_fields=["given", "legal_basis", "recorded_by", "recorded_at", "updated_at"])
     after = _household_snapshot(current, keep, stored_consents)
     old, new = changed(before, after)
+    flagged = _flag_duplicates_after_edit(actor=actor, household=current, changed_fields=set(new))
+    if flagged:
+        new["flagged_duplicates"] = flagged
     audit_record(actor=actor, action="household.update", target=current, before=old, after=new)
     return current
+
+
+def _flag_duplicates_after_edit(*, actor, household: Household, changed_fields: set[str]) -> list[int]:
+    """An edit that changes the phone, the head or the place may reveal a duplicate: keep it for review
+    (the edit itself goes through; the editor already knows the household)."""
+    if not changed_fields & {"phone", "head_name", "settlement", "members"}:
+        return []
+    known = set(DuplicatePair.objects.filter(household=household).values_list("candidate_id", flat=True))
+    known |= set(DuplicatePair.objects.filter(candidate=household).values_list("household_id", flat=True))
+    candidates = selectors.duplicate_candidates(
+        organisation_id=household.organisation_id,
+        phone=household.phone,
+        head_name=household.head_name,
+        head_date_of_birth=household.head_date_of_birth,
+        head_birth_estimated=household.head_birth_estimated,
+        district_id=household.settlement.parent_id,
+        exclude_ids=[household.pk, *known],
+    )
+    DuplicatePair.objects.bulk_create(
+        [
+            DuplicatePair(
+                household=household,
+                candidate_id=c.household_id,
+                reasons=list(c.reasons),
+                similarity=c.similarity,
+                flagged_by=actor,
+                found_on="edit",
+            )
+            for c in candidates
+        ]
+    )
+    return [c.household_id for c in candidates]
 
 
 @service

@@ -284,3 +284,22 @@ def test_consent_change_at_the_desk_is_recorded(desk_officer, field_officer, pla
     assert Consent.objects.get(household=household, purpose="partner_sharing").recorded_by == desk_officer
     event = AuditEvent.objects.get(action="consent.record")
     assert event.before == {"partner_sharing": {"given": True, "legal_basis": "consent"}}
+
+
+def test_edit_that_reveals_a_duplicate_keeps_a_pair_to_review(field_officer, places, open_khogyani):
+    first = register(field_officer, places.kaga, phone="0700111000")
+    second = register(field_officer, places.kaga, phone="0700222000", members=[member_input(name="Zahir Shah")])
+    services.household_update(
+        actor=field_officer, household=second, expected_version=1, **_edit_inputs(second, phone="+93700111000")
+    )
+    pair = DuplicatePair.objects.get()
+    assert (pair.household, pair.candidate, pair.found_on) == (second, first, "edit")
+    event = AuditEvent.objects.get(action="household.update")
+    assert event.after["flagged_duplicates"] == [first.pk]
+    services.household_update(
+        actor=field_officer,
+        household=second,
+        expected_version=2,
+        **_edit_inputs(second, phone="+93700111000", notes="again"),
+    )
+    assert DuplicatePair.objects.count() == 1
