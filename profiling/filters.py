@@ -66,6 +66,8 @@ class HouseholdFilter(UpdatedSinceFilterSet):
 
 class MemberFilter(UpdatedSinceFilterSet):
     area = AreaPcodeFilter(field_name="household__settlement", label="Settlement or district P-code")
+    # A plain number: a choice field would answer "not a valid choice" for ids that exist elsewhere.
+    household = django_filters.NumberFilter(field_name="household_id", label="Household id")
 
     class Meta:
         model = Member

@@ -65,3 +65,11 @@ def test_query_count_does_not_grow(client, manager, places, iom, data, endpoint,
         FacilityFactory(target_area=target)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(endpoint)
+
+
+def test_member_filter_does_not_reveal_other_households(client, field_officer, data):
+    client.force_login(field_officer)
+    response = client.get("/api/v1/members/", {"household": data["injil"].pk})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert client.get("/api/v1/members/", {"household": 987654}).status_code == 200
