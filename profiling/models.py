@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AdminArea, BaseModel, Job, Organisation
+from core.sectors import Sector
 
 
 class DisplacementStatus(models.TextChoices):
@@ -113,6 +114,7 @@ class Household(BaseModel):
     """
 
     scope_area_field = "settlement"
+    scope_resource = "households"
     scope_organisation_field = "organisation"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
@@ -230,6 +232,7 @@ class Member(BaseModel):
     3 ("a lot of difficulty") or 4 ("cannot do at all"); ``has_disability`` is kept by the services."""
 
     scope_area_field = "household__settlement"
+    scope_resource = "households"
     scope_organisation_field = "household__organisation"
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
@@ -398,30 +401,11 @@ class AssessmentKind(models.TextChoices):
     HOUSEHOLD_SURVEY = "household_survey", _("Household survey")
 
 
-class Sector(models.TextChoices):
-    """HDX / IASC cluster codes."""
-
-    SHL = "SHL", _("Shelter")
-    WSH = "WSH", _("Water, sanitation and hygiene")
-    HEA = "HEA", _("Health")
-    PRO = "PRO", _("Protection")
-    PRO_CPN = "PRO-CPN", _("Child protection")
-    PRO_GBV = "PRO-GBV", _("Gender-based violence")
-    PRO_HLP = "PRO-HLP", _("Housing, land and property")
-    PRO_MIN = "PRO-MIN", _("Mine action")
-    FSC = "FSC", _("Food security")
-    EDU = "EDU", _("Education")
-    CCM = "CCM", _("Camp coordination and management")
-    ERY = "ERY", _("Early recovery and livelihoods")
-    MPC = "MPC", _("Multi-purpose cash")
-    NUT = "NUT", _("Nutrition")
-    AGR = "AGR", _("Agriculture")
-
-
 class CommunityAssessment(BaseModel):
     """A key informant interview, focus group discussion or household survey in a target area."""
 
     scope_area_field = "area"
+    scope_resource = "assessments"
     scope_organisation_field = "organisation"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -494,6 +478,7 @@ class Facility(BaseModel):
     """A service point found when mapping a target area: what, which sector, whether it works, where."""
 
     scope_area_field = "area"
+    scope_resource = "assessments"
     scope_organisation_field = "organisation"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

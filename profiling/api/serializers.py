@@ -1,11 +1,12 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.serializers import ScopedFieldsMixin
 from profiling import rules
 from profiling.models import WG_DOMAINS, CommunityAssessment, Facility, Household, Member
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.acronym", read_only=True)
     settlement_pcode = serializers.CharField(source="settlement.pcode", read_only=True)
     district_pcode = serializers.CharField(source="settlement.parent.pcode", read_only=True)
@@ -41,6 +42,26 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
         ]
+        scope_resource = "households"
+        # Without an identifiable agreement a partner gets neither names, phones nor exact places.
+        personal_fields = ["reference", "head_name", "phone", "latitude", "longitude"]
+        pseudonymised = ["id", "duplicate_of"]
+        pseudonym_kinds = {"duplicate_of": "profiling.household"}
+        hxl = {
+            "id": "#household+id",
+            "organisation": "#org+impl",
+            "settlement_pcode": "#adm3+code",
+            "district_pcode": "#adm2+code",
+            "displacement_status": "#population+type",
+            "arrival_date": "#date+arrival",
+            "origin_pcode": "#adm2+code+origin",
+            "shelter_type": "#shelter+type",
+            "intention": "#intention",
+            "size": "#affected+ind",
+            "vulnerability_score": "#severity+score",
+            "vulnerability_band": "#severity+band",
+            "registered_at": "#date+registered",
+        }
 
 
 def _wg_field(domain: str):
@@ -49,7 +70,7 @@ def _wg_field(domain: str):
     )
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     # One plain integer per domain: the six share one scale, which would otherwise yield six enum names.
     wg_seeing = _wg_field("wg_seeing")
     wg_hearing = _wg_field("wg_hearing")
@@ -81,6 +102,18 @@ class MemberSerializer(serializers.ModelSerializer):
             "documents",
             "updated_at",
         ]
+        scope_resource = "households"
+        personal_fields = ["name", "date_of_birth", "household_reference"]
+        pseudonymised = ["id", "household"]
+        pseudonym_kinds = {"household": "profiling.household"}
+        hxl = {
+            "id": "#indiv+id",
+            "household": "#household+id",
+            "sex": "#indiv+sex",
+            "age": "#indiv+age",
+            "age_group": "#indiv+age+group",
+            "has_disability": "#indiv+disabled",
+        }
 
     def get_age(self, obj) -> int | None:
         return obj.age_on(timezone.localdate())
@@ -89,7 +122,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return rules.age_group(obj.age_on(timezone.localdate()))
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     area_pcode = serializers.CharField(source="area.pcode", read_only=True)
     target_area_pcode = serializers.CharField(source="target_area.area.pcode", read_only=True)
 
@@ -110,9 +143,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "findings",
             "updated_at",
         ]
+        scope_resource = "assessments"
+        hxl = {"kind": "#assessment+type", "held_on": "#date", "area_pcode": "#adm+code", "findings": "#description"}
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     area_pcode = serializers.CharField(source="area.pcode", read_only=True)
     target_area_pcode = serializers.CharField(source="target_area.area.pcode", read_only=True)
 
@@ -132,3 +167,12 @@ class FacilitySerializer(serializers.ModelSerializer):
             "verified_on",
             "updated_at",
         ]
+        scope_resource = "assessments"
+        hxl = {
+            "name": "#loc+name",
+            "facility_type": "#service+type",
+            "sector": "#sector+code",
+            "status": "#status",
+            "operator": "#org+name",
+            "area_pcode": "#adm+code",
+        }

@@ -73,3 +73,83 @@ def test_member_filter_does_not_reveal_other_households(client, field_officer, d
     assert response.status_code == 200
     assert response.json()["results"] == []
     assert client.get("/api/v1/members/", {"household": 987654}).status_code == 200
+
+
+def _partner_token(admin_user, nrc, places, *, scopes=("households:read",), areas=()):
+    import datetime
+
+    from django.utils import timezone
+
+    from core import services
+
+    return services.api_token_create(
+        actor=admin_user,
+        organisation=nrc,
+        name="NRC system",
+        scopes=list(scopes),
+        areas=list(areas),
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )[1]
+
+
+def _agreement(admin_user, nrc, iom, areas, *, identifiable=False):
+    import datetime
+
+    from django.utils import timezone
+
+    from core import services
+
+    today = timezone.localdate()
+    return services.agreement_save(
+        actor=admin_user,
+        partner=nrc,
+        owner=iom,
+        reference=f"DSA-{identifiable}",
+        title="Shelter coordination",
+        resources=["households"],
+        areas=areas,
+        identifiable=identifiable,
+        valid_from=today - datetime.timedelta(days=1),
+        valid_until=today + datetime.timedelta(days=90),
+    )
+
+
+def test_partner_token_without_agreement_sees_no_household(client, admin_user, nrc, places, data):
+    secret = _partner_token(admin_user, nrc, places)
+    response = client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_partner_token_gets_de_identified_households_of_its_agreement_areas(client, admin_user, nrc, iom, places, data):
+    from core.privacy import pseudonym
+
+    _agreement(admin_user, nrc, iom, [places.khogyani])
+    secret = _partner_token(admin_user, nrc, places)
+    rows = client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Bearer {secret}").json()["results"]
+    assert len(rows) == 1  # Kaga only: Injil is outside the agreement
+    row = rows[0]
+    for personal in ("head_name", "phone", "latitude", "longitude", "reference"):
+        assert personal not in row
+    assert row["id"] == pseudonym("profiling.household", data["kaga"].pk, nrc.pk)
+    assert row["settlement_pcode"] == "AF0608S001"
+    members = client.get("/api/v1/members/", HTTP_AUTHORIZATION=f"Bearer {secret}").json()["results"]
+    assert {m["household"] for m in members} == {row["id"]}
+    assert all("name" not in m and "date_of_birth" not in m for m in members)
+    assert (
+        "Gul Ahmad"
+        not in client.get("/api/v1/households/?format=hxl", HTTP_AUTHORIZATION=f"Bearer {secret}").content.decode()
+    )
+
+
+def test_identifiable_agreement_and_token_areas(client, admin_user, nrc, iom, places, data):
+    _agreement(admin_user, nrc, iom, [places.afg], identifiable=True)
+    secret = _partner_token(admin_user, nrc, places, areas=[places.injil])
+    rows = client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Bearer {secret}").json()["results"]
+    assert [r["head_name"] for r in rows] == ["Injil Person"]  # identifiable, and only in the token's area
+
+
+def test_token_without_households_scope_is_refused(client, admin_user, nrc, iom, places, data):
+    _agreement(admin_user, nrc, iom, [places.khogyani])
+    secret = _partner_token(admin_user, nrc, places, scopes=("reference:read",))
+    assert client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 403

@@ -410,3 +410,17 @@ def test_assessment_pages_are_not_found_outside_scope(client, field_officer_inji
     client.force_login(field_officer_injil)
     assert client.get(reverse("profiling:assessment_detail", args=[assessment.pk])).status_code == 404
     assert client.get(reverse("profiling:assessment_edit", args=[assessment.pk])).status_code == 404
+
+
+def test_searching_households_by_name_keeps_the_name_out_of_the_url(client, field_officer, places):
+    HouseholdFactory(settlement=places.kaga, head_name="Zarghuna Ahmadi", phone="0700111222")
+    HouseholdFactory(settlement=places.kaga, head_name="Other Family")
+    client.force_login(field_officer)
+    page = client.get(reverse("profiling:household_list")).content.decode()
+    assert 'method="post" class="filters"' in page
+    response = client.post(reverse("profiling:household_list"), {"_filter": "1", "q": "0700111222"})
+    assert response.status_code == 303
+    assert "0700111222" not in response.url
+    listing = client.get(response.url).content.decode()
+    assert "Zarghuna Ahmadi" in listing
+    assert "Other Family" not in listing
