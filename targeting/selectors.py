@@ -205,6 +205,7 @@ def rounds_for_user(user) -> QuerySet[TargetingRound]:
         (inside | containing)
         .select_related("area", "scoring_model", "created_by", "approved_by", "comparison_dataset")
         .annotate(target_count=Count("target_areas", distinct=True))
+        .order_by("-created_at", "-id")
     )
 
 

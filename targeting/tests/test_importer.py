@@ -5,16 +5,10 @@ from decimal import Decimal
 import pytest
 
 from core.tabular import ImportFailed, UnreadableFile
-from core.tests.factories import AdminAreaFactory
 from targeting.importer import PlaceIndex, name_key, parse_count, parse_score, read_plan
 from targeting.models import DtmSource
 
 from .samples import AFG_SETTLEMENT_COLUMNS, IRQ_MASTER_COLUMNS, afg_settlement_rows, csv_bytes, table, xlsx_bytes
-
-
-@pytest.fixture
-def mamakhel(places):
-    return AdminAreaFactory(pcode="AF0608S002", name="Mamakhel", parent=places.khogyani)
 
 
 def plan_of(rows, *, source=DtmSource.AFG_BASELINE, name="dtm.csv", **kwargs):
