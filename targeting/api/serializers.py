@@ -4,6 +4,10 @@ from targeting.models import DtmDataset, DtmFigure, TargetArea
 
 
 class DtmDatasetSerializer(serializers.ModelSerializer):
+    admin_level = serializers.IntegerField(
+        read_only=True, help_text="Level of the areas of the figures: 1 province, 2 district, 3 settlement."
+    )
+
     class Meta:
         model = DtmDataset
         fields = [

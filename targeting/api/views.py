@@ -14,6 +14,8 @@ from .serializers import DtmDatasetSerializer, DtmFigureSerializer, TargetAreaSe
 class DtmDatasetFilter(UpdatedSinceFilterSet):
     source = django_filters.ChoiceFilter(choices=DtmSource.choices)
     reported_since = django_filters.DateFilter(field_name="reporting_date", lookup_expr="gte")
+    admin_level = django_filters.NumberFilter(label="1 province, 2 district, 3 settlement")
+    country_code = django_filters.CharFilter()
 
     class Meta:
         model = DtmDataset
