@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import zipfile
 import zlib
@@ -23,12 +24,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from django.utils.translation import gettext as _
 
 from core.models import AdminArea
 from core.pcodes import normalise_pcode
-from core.tabular import ImportFailed, RowProblem, Table, UnreadableFile, check_xlsx_archive, is_xlsx, read_table
+from core.tabular import ImportFailed, RowProblem, Table, UnreadableFile, is_xlsx, read_table
 
 from .columns import COLUMN_MAPS, LEVEL_NAMES, PLACE_COLUMNS, ColumnMap, CountColumn, classify_header, classify_hxl
 from .models import FigureUnit, PopulationGroup
@@ -451,7 +451,7 @@ def plan_import(
     for line, cells in table.rows:
         plan.rows += 1
         if progress and plan.rows % report_every == 0:
-            progress(plan.rows, max(expected_rows, plan.rows))
+            progress(plan.rows, max(expected_rows, plan.rows) if expected_rows else 0)
         width = len(cells)
         values: list[tuple[CountColumn, int | Decimal]] = []
         row_bad = False
@@ -552,20 +552,38 @@ def _unmatched_entry(line: int, cells: list[str], matcher: PlaceMatcher, level: 
     return entry
 
 
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
+_SHEET = re.compile(rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]+)"')
+
+
+def _relationship_target(rels: bytes, rel_id: bytes) -> str | None:
+    for element in re.findall(rb"<Relationship [^>]*>", rels):
+        if re.search(rb'Id="' + re.escape(rel_id) + rb'"', element):
+            target = re.search(rb'Target="([^"]+)"', element)
+            if target:
+                path = target.group(1).decode().lstrip("/")
+                return path if path.startswith("xl/") else f"xl/{path}"
+    return None
+
+
 def estimate_rows(data: bytes, filename: str, sheet: str | None = None) -> int:
-    """A cheap estimate of the number of data rows, for progress: lines of a CSV, dimension of a sheet."""
+    """A cheap estimate of the number of data rows, for progress: the lines of a CSV, the dimension that
+    Excel writes at the top of a worksheet. 0 when unknown (progress then shows no total)."""
     if not is_xlsx(filename):
         return max(0, data.count(b"\n") - 1)
     try:
-        check_xlsx_archive(io.BytesIO(data))
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:  # an estimate only: the real read reports a broken workbook properly
-        return 0
-    try:
-        worksheet = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.worksheets[0]
-        return max(0, (worksheet.max_row or 0) - 1)
-    finally:
-        workbook.close()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = _SHEET.findall(archive.read("xl/workbook.xml"))
+            chosen = next((rel for name, rel in sheets if sheet is None or name.decode() == sheet), None)
+            path = _relationship_target(archive.read("xl/_rels/workbook.xml.rels"), chosen) if chosen else None
+            if path is None:
+                return 0
+            with archive.open(path) as handle:
+                head = handle.read(4096)
+    except (zipfile.BadZipFile, KeyError, OSError, zlib.error):
+        return 0  # an estimate only: the real read reports a broken workbook properly
+    match = _DIMENSION.search(head)
+    return max(0, int(match.group(1)) - 1) if match else 0
 
 
 def read_plan(

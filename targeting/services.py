@@ -166,30 +166,26 @@ def dtm_dataset_import(
 
 def _write_figures(dataset_id: int, figures: dict, written: Callable[[int], None]) -> None:
     """Insert the figures in batches: COPY on PostgreSQL (tens of thousands of rows a second), else bulk_create."""
-    items = list(figures.items())
+    total = len(figures)
     if connection.vendor == "postgresql":
         statement = "COPY " + DtmFigure._meta.db_table + " (dataset_id, area_id, population_group, unit, period, value)"
         with connection.cursor() as cursor, cursor.copy(statement + " FROM STDIN") as copy:
-            for start in range(0, len(items), WRITE_BATCH):
-                for (area_id, group, unit, period), value in items[start : start + WRITE_BATCH]:
-                    copy.write_row((dataset_id, area_id, str(group), str(unit), period, value))
-                written(min(start + WRITE_BATCH, len(items)))
+            for count, ((area_id, group, unit, period), value) in enumerate(figures.items(), start=1):
+                copy.write_row((dataset_id, area_id, str(group), str(unit), period, value))
+                if count % WRITE_BATCH == 0 or count == total:
+                    written(count)
         return
-    for start in range(0, len(items), WRITE_BATCH):
-        DtmFigure.objects.bulk_create(
-            [
-                DtmFigure(
-                    dataset_id=dataset_id,
-                    area_id=area_id,
-                    population_group=group,
-                    unit=unit,
-                    period=period,
-                    value=value,
-                )
-                for (area_id, group, unit, period), value in items[start : start + WRITE_BATCH]
-            ]
+    batch: list[DtmFigure] = []
+    for count, ((area_id, group, unit, period), value) in enumerate(figures.items(), start=1):
+        batch.append(
+            DtmFigure(
+                dataset_id=dataset_id, area_id=area_id, population_group=group, unit=unit, period=period, value=value
+            )
         )
-        written(min(start + WRITE_BATCH, len(items)))
+        if len(batch) == WRITE_BATCH or count == total:
+            DtmFigure.objects.bulk_create(batch)
+            batch = []
+            written(count)
 
 
 @service
@@ -284,7 +280,7 @@ def scoring_model_new_version(*, actor, model: ScoringModel, weights: dict, desc
     siblings = ScoringModel.objects.select_for_update().filter(organisation_id=model.organisation_id, name=model.name)
     latest = siblings.aggregate(v=Max("version"))["v"] or 0
     retired = list(siblings.filter(is_active=True).values_list("version", flat=True))
-    siblings.filter(is_active=True).update(is_active=False)
+    siblings.filter(is_active=True).update(is_active=False, updated_at=timezone.now())
     new = ScoringModel(
         organisation_id=model.organisation_id,
         name=model.name,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from core.tabular import ImportFailed, UnreadableFile
-from targeting.importer import PlaceIndex, name_key, parse_count, parse_score, read_plan
+from targeting.importer import PlaceIndex, estimate_rows, name_key, parse_count, parse_score, read_plan
 from targeting.models import DtmSource
 
 from .samples import AFG_SETTLEMENT_COLUMNS, IRQ_MASTER_COLUMNS, afg_settlement_rows, csv_bytes, table, xlsx_bytes
@@ -221,3 +221,12 @@ def test_values_are_parsed_as_spreadsheets_write_them():
 def test_names_compare_without_case_accents_or_punctuation():
     assert name_key("Dara-e-Nur") == name_key("dara e nur")
     assert name_key("Hérât") == name_key("Herat")
+
+
+def test_row_estimates_for_progress_are_cheap_and_safe():
+    rows = table(AFG_SETTLEMENT_COLUMNS, afg_settlement_rows())
+    assert estimate_rows(csv_bytes(rows), "dtm.csv") == 6  # data rows and the HXL row
+    workbook = xlsx_bytes(rows, sheet="Cover", extra_sheets=("Data",))
+    assert estimate_rows(workbook, "dtm.xlsx") == 6
+    assert estimate_rows(workbook, "dtm.xlsx", sheet="Data") == 0
+    assert estimate_rows(b"PK\x03\x04broken", "dtm.xlsx") == 0
