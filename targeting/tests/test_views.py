@@ -308,14 +308,18 @@ def test_round_form_errors_name_the_field(client, manager, places, dataset, iom)
     assert not TargetingRound.objects.exists()
 
 
-def test_field_staff_cannot_approve_or_select(client, field_officer, scored_round):
-    client.force_login(field_officer)
-    for name in ("round_approve", "round_select", "round_rescore"):
+@pytest.mark.parametrize("name", ["field_officer", "desk_officer", "partner_user"])
+def test_only_planners_reach_rounds_and_only_managers_change_them(client, request, name, scored_round):
+    client.force_login(request.getfixturevalue(name))
+    for view in ("round_approve", "round_select", "round_rescore"):
         response = client.post(
-            reverse(f"targeting:{name}", args=[scored_round.pk]), {"rationale": "x", "area": "AF0608"}
+            reverse(f"targeting:{view}", args=[scored_round.pk]), {"rationale": "x", "area": "AF0608"}
         )
         assert response.status_code == 403
-    assert client.get(reverse("targeting:round_detail", args=[scored_round.pk])).status_code == 403
+    for view in ("round_detail", "round_areas"):
+        assert client.get(reverse(f"targeting:{view}", args=[scored_round.pk])).status_code == 403
+    for view in ("round_list", "round_create", "model_list", "dataset_list"):
+        assert client.get(reverse(f"targeting:{view}")).status_code == 403
     scored_round.refresh_from_db()
     assert scored_round.status == RoundStatus.SCORED
     assert not TargetArea.objects.exists()
