@@ -66,6 +66,11 @@ def _same_organisation(scope: UserScope, organisation_id: int) -> bool:
     return organisation_id == scope.data_owner_id
 
 
+def _lock_organisation(organisation_id: int) -> None:
+    """Serialise targeting writes of one organisation until the transaction ends."""
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id).values_list("pk").first()
+
+
 # ---------------------------------------------------------------- DTM imports
 
 
@@ -114,6 +119,9 @@ def dtm_dataset_import(
         source=source, round_label=round_label, reporting_date=reporting_date, admin_level=admin_level
     )
     digest = file_digest(data)
+    # Imports of one organisation run one at a time, so the same file uploaded twice at once imports once.
+    # NO KEY UPDATE does not hold back rows that merely refer to the organisation (households, jobs).
+    _lock_organisation(scope.data_owner_id)
     existing = DtmDataset.objects.filter(organisation_id=scope.data_owner_id, file_sha256=digest).first()
     if existing is not None:
         return ImportOutcome(existing, True, None)
@@ -598,7 +606,7 @@ def round_approve(*, actor, targeting_round: TargetingRound, rationale: str) -> 
     if not _same_organisation(scope, targeting_round.organisation_id):
         raise PermissionDenied
     # One approval at a time per organisation, so two rounds of the same area cannot both end approved.
-    Organisation.objects.select_for_update().filter(pk=targeting_round.organisation_id).first()
+    _lock_organisation(targeting_round.organisation_id)
     targeting_round.refresh_from_db()
     _check_open_scored(targeting_round)
     if not rationale.strip():
