@@ -4,10 +4,10 @@ import django_filters
 
 from core.api.filters import AreaPcodeFilter, UpdatedSinceFilterSet
 from core.api.views import ScopedReadOnlyViewSet
+from core.models import Role
 from targeting import selectors
 from targeting.models import DtmDataset, DtmFigure, DtmSource, FigureUnit, PopulationGroup, TargetArea
 
-from .permissions import PlannersOnly, StaffOnly
 from .serializers import DtmDatasetSerializer, DtmFigureSerializer, TargetAreaSerializer
 
 
@@ -28,7 +28,8 @@ class DtmDatasetViewSet(ScopedReadOnlyViewSet):
     selector = staticmethod(selectors.datasets_for_user)
     serializer_class = DtmDatasetSerializer
     filterset_class = DtmDatasetFilter
-    permission_classes = [PlannersOnly]
+    allowed_roles = (Role.MANAGER, Role.ADMIN)
+    read_scope = "targeting:read"
 
 
 class DtmFigureFilter(django_filters.FilterSet):
@@ -54,7 +55,8 @@ class DtmFigureViewSet(ScopedReadOnlyViewSet):
     selector = staticmethod(selectors.figures_for_user)
     serializer_class = DtmFigureSerializer
     filterset_class = DtmFigureFilter
-    permission_classes = [PlannersOnly]
+    allowed_roles = (Role.MANAGER, Role.ADMIN)
+    read_scope = "targeting:read"
 
 
 class TargetAreaFilter(UpdatedSinceFilterSet):
@@ -71,4 +73,5 @@ class TargetAreaViewSet(ScopedReadOnlyViewSet):
     selector = staticmethod(selectors.target_areas_for_user)
     serializer_class = TargetAreaSerializer
     filterset_class = TargetAreaFilter
-    permission_classes = [StaffOnly]
+    allowed_roles = (Role.FIELD_STAFF, Role.DESK_OFFICER, Role.MANAGER, Role.ADMIN)
+    read_scope = "targeting:read"
