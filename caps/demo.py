@@ -58,7 +58,15 @@ PRIORITIES = [
         2,
         [
             ("Grade and gravel 3 km of road from Wazir Tangi to the health centre", "IOM", "", "1150000", "AFN", 2, 4),
-            ("Ask the provincial health directorate for a midwife at the sub-centre", "", "CDC with DoPH", None, "", 1, 6),
+            (
+                "Ask the provincial health directorate for a midwife at the sub-centre",
+                "",
+                "CDC with DoPH",
+                None,
+                "",
+                1,
+                6,
+            ),
         ],
     ),
     (

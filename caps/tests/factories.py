@@ -32,7 +32,9 @@ class ScoringModelFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ScoringModel
 
-    organisation = factory.SubFactory(OrganisationFactory, acronym="IOM", name="International Organization for Migration")
+    organisation = factory.SubFactory(
+        OrganisationFactory, acronym="IOM", name="International Organization for Migration"
+    )
     name = factory.Sequence(lambda n: f"Displacement pressure {n}")
     weights = factory.LazyFunction(lambda: {"idps": 0.5, "returnees": 0.5})
 
@@ -43,7 +45,9 @@ class TargetingRoundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TargetingRound
 
-    organisation = factory.SubFactory(OrganisationFactory, acronym="IOM", name="International Organization for Migration")
+    organisation = factory.SubFactory(
+        OrganisationFactory, acronym="IOM", name="International Organization for Migration"
+    )
     name = factory.Sequence(lambda n: f"Targeting round {n}")
     area = factory.LazyFunction(
         lambda: AdminAreaFactory(pcode="AFG", name="Afghanistan", level=AdminLevel.COUNTRY, country_code="AFG")

@@ -88,7 +88,11 @@ def test_council_composition_by_role_and_sex():
         [("chair", "m"), ("member", "f"), ("member", "f"), ("member", "m"), ("deputy_chair", "f")],
         roles=["chair", "deputy_chair", "secretary", "member"],
     )
-    assert [(r.key, r.women, r.men) for r in summary.rows] == [("chair", 0, 1), ("deputy_chair", 1, 0), ("member", 2, 1)]
+    assert [(r.key, r.women, r.men) for r in summary.rows] == [
+        ("chair", 0, 1),
+        ("deputy_chair", 1, 0),
+        ("member", 2, 1),
+    ]
     assert summary.women_share == Decimal("60.0")
 
 

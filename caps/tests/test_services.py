@@ -237,7 +237,8 @@ def test_implementation_and_completion_are_for_managers(field_officer, manager, 
     services.plan_transition(actor=manager, plan=plan, verb="complete")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.COMPLETED
-    assert plan.implementation_started_at and plan.completed_at
+    assert plan.implementation_started_at
+    assert plan.completed_at
 
 
 # --- Editing and revisions -----------------------------------------------------------------------
