@@ -1,15 +1,40 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from caps.models import (
     Action,
+    ActionStatus,
     Council,
     CouncilMember,
+    CouncilRole,
+    Currency,
+    ParticipantGroup,
     Plan,
+    PlanStatus,
     Priority,
+    Sector,
+    Sex,
     Workshop,
     WorkshopParticipation,
 )
 from caps.rules import participation_summary
+
+
+def code_field(choices, **kwargs) -> serializers.CharField:
+    """A read-only code whose values are documented inline (inside ``allOf``), so that the enums of
+    other stages' fields of the same name (``status``, ``role``...) never collide with these when the
+    OpenAPI schema gathers enums into named components."""
+    values = [value for value, _ in choices]
+    if kwargs.pop("blank", False):
+        values.append("")
+    labels = "; ".join(f"{value}: {label}" for value, label in choices)
+    schema = {"allOf": [{"type": "string", "enum": values}], "description": labels}
+
+    @extend_schema_field(schema)
+    class CodeField(serializers.CharField):
+        pass
+
+    return CodeField(read_only=True, **kwargs)
 
 
 class TargetAreaFields(serializers.Serializer):
@@ -22,6 +47,10 @@ class TargetAreaFields(serializers.Serializer):
 
 
 class CouncilMemberSerializer(serializers.ModelSerializer):
+    sex = code_field(Sex.choices)
+    role = code_field(CouncilRole.choices)
+    population_group = code_field(ParticipantGroup.choices, blank=True)
+
     class Meta:
         model = CouncilMember
         fields = ["id", "name", "sex", "role", "population_group", "joined_on", "left_on"]
@@ -53,9 +82,11 @@ class CouncilSerializer(TargetAreaFields, serializers.ModelSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
+    population_group = code_field(ParticipantGroup.choices, source="group")
+
     class Meta:
         model = WorkshopParticipation
-        fields = ["group", "women", "men"]
+        fields = ["population_group", "women", "men"]
 
 
 class WorkshopSerializer(TargetAreaFields, serializers.ModelSerializer):
@@ -97,6 +128,8 @@ class ActionSerializer(serializers.ModelSerializer):
     responsible_organisation = serializers.CharField(
         source="responsible_organisation.acronym", default=None, read_only=True
     )
+    currency = code_field(Currency.choices, blank=True)
+    status = code_field(ActionStatus.choices)
 
     class Meta:
         model = Action
@@ -119,9 +152,9 @@ class FlatActionSerializer(ActionSerializer):
 
     priority = serializers.IntegerField(source="priority_id", read_only=True)
     priority_title = serializers.CharField(source="priority.title", read_only=True)
-    sector = serializers.CharField(source="priority.sector", read_only=True)
+    sector = code_field(Sector.choices, source="priority.sector")
     plan = serializers.IntegerField(source="priority.plan_id", read_only=True)
-    plan_status = serializers.CharField(source="priority.plan.status", read_only=True)
+    plan_status = code_field(PlanStatus.choices, source="priority.plan.status")
     area_pcode = serializers.CharField(source="priority.plan.target_area.area.pcode", read_only=True)
 
     class Meta(ActionSerializer.Meta):
@@ -138,6 +171,7 @@ class FlatActionSerializer(ActionSerializer):
 
 class PrioritySerializer(serializers.ModelSerializer):
     actions = ActionSerializer(many=True, read_only=True)
+    sector = code_field(Sector.choices)
 
     class Meta:
         model = Priority
@@ -160,6 +194,7 @@ class PlanSerializer(TargetAreaFields, serializers.ModelSerializer):
     priorities = PrioritySerializer(many=True, read_only=True)
     workshops = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
+    status = code_field(PlanStatus.choices)
 
     class Meta:
         model = Plan

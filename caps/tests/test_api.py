@@ -76,7 +76,7 @@ def test_workshop_endpoint_gives_counts_and_womens_share(client, field_officer, 
     client.force_login(field_officer)
     [row] = client.get("/api/v1/cap-workshops/").json()["results"]
     assert row["totals"] == {"women": 0, "men": 15, "total": 15, "women_share_percent": "0.0"}
-    assert {p["group"] for p in row["participation"]} == {"idp", "host"}
+    assert {p["population_group"] for p in row["participation"]} == {"idp", "host"}
 
 
 def test_council_endpoint_gives_members_by_sex_and_role(client, field_officer, khogyani_target):

@@ -127,7 +127,7 @@ def test_document_reads_like_the_signed_plan(client, field_officer, manager, kho
         "No women took part",
         "0 of 30",
         "Signature or thumbprint",
-        "3000.00 AFN",  # budget total of the two actions
+        "3,000.00 AFN",  # budget total of the two actions
         "38 votes",
         'class="cap-document"',
         "caps/caps.css",
