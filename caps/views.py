@@ -349,7 +349,8 @@ def priority_delete(request: HttpRequest, pk: int) -> HttpResponse:
     priority = _get_or_404(selectors.priority_get_for_user, request, pk, Priority)
     plan = priority.plan
     if request.method == "GET":
-        return render(request, "caps/confirm_delete.html", {"object": priority, "plan": plan, "kind": _("priority")})
+        context = {"object": priority, "plan": plan, "kind": _("priority"), **_permissions(plan, _role(request))}
+        return render(request, "caps/confirm_delete.html", context)
     try:
         services.priority_remove(actor=request.user, priority=priority, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -442,7 +443,8 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_or_404(selectors.cap_action_get_for_user, request, pk, Action)
     plan = action.priority.plan
     if request.method == "GET":
-        return render(request, "caps/confirm_delete.html", {"object": action, "plan": plan, "kind": _("action")})
+        context = {"object": action, "plan": plan, "kind": _("action"), **_permissions(plan, _role(request))}
+        return render(request, "caps/confirm_delete.html", context)
     try:
         services.action_remove(actor=request.user, action=action, reason=request.POST.get("reason", ""))
     except ValidationError as error:
