@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -68,7 +69,7 @@ def plan_workbook(doc: PresentedDocument, *, signed: bool) -> bytes:
         (_("Status"), doc.status_label),
         (_("Version"), doc.plan["version"]),
         (_("Approved by"), doc.approved_by or ""),
-        (_("Approved on"), doc.approved_at.replace(tzinfo=None) if doc.approved_at else ""),
+        (_("Approved on"), timezone.localtime(doc.approved_at).replace(tzinfo=None) if doc.approved_at else ""),
         (_("Community vision"), doc.plan["vision"]),
         (_("Council"), doc.council["name"] if doc.council else ""),
         (_("Workshop participants"), doc.participation.total.total),

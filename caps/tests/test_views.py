@@ -576,3 +576,33 @@ def test_home_panel_of_another_area_manager_is_empty(client, field_officer, khog
     injil_manager = UserFactory(username="m.injil", role=Role.MANAGER, organisation=iom, areas=[places.injil])
     client.force_login(injil_manager)
     assert plan.title not in client.get(reverse("core:home")).content.decode()
+
+
+def test_signed_xlsx_keeps_the_approved_values(client, field_officer, manager, khogyani_target):
+    plan = _approved(
+        complete_plan(actor=field_officer, target_area=khogyani_target), field=field_officer, manager=manager
+    )
+    action = Action.objects.filter(priority__plan=plan, priority__title="Priority 1").get()
+    services.action_update(
+        actor=manager,
+        action=action,
+        description=action.description,
+        responsible_organisation=None,
+        responsible_other="CDC",
+        budget=action.budget * 5,
+        currency="AFN",
+        start_on=None,
+        end_on=None,
+        status=action.status,
+        reason="New quote",
+    )
+    client.force_login(manager)
+    signed = load_workbook(
+        io.BytesIO(client.get(reverse("caps:plan_xlsx", args=[plan.pk]), {"version": "signed"}).content)
+    )
+    current = load_workbook(io.BytesIO(client.get(reverse("caps:plan_xlsx", args=[plan.pk])).content))
+    budget = lambda book: list(book["Priorities and actions"].iter_rows(values_only=True))[2][11]  # noqa: E731
+    assert (budget(signed), budget(current)) == (1000, 5000)
+    plan_sheet = dict(signed["Plan"].iter_rows(values_only=True))
+    assert plan_sheet["Version shown"] == "Signed (as approved)"
+    assert plan_sheet["Approved by"] == manager.get_full_name()
