@@ -115,14 +115,10 @@ def audit_events_for_user(user, *, action: str = "", actor_id: int | None = None
 
 
 def job_get_for_user(user, *, pk: int) -> Job:
-    """A job its creator (or an admin) may watch; anyone else gets DoesNotExist."""
-    scope = scope_for(user)
-    if scope is None:
+    """A job only its creator may watch (import reports quote what was in the file); others get DoesNotExist."""
+    if scope_for(user) is None:
         raise Job.DoesNotExist
-    queryset = Job.objects.select_related("created_by")
-    if scope.role != Role.ADMIN:
-        queryset = queryset.filter(created_by=user)
-    return queryset.get(pk=pk)
+    return Job.objects.select_related("created_by").filter(created_by=user).get(pk=pk)
 
 
 def _is_admin(user) -> bool:
