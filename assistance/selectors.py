@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Min,
@@ -490,7 +491,7 @@ def cross_org_overlaps_for_user(user) -> QuerySet[AssistanceRecord]:
             okey=_overlap_key(),
             owner=_implementer_owner(),
             window_end=_window_end(),
-            outer_member=OuterRef("member_zero"),
+            outer_member=ExpressionWrapper(OuterRef("member_zero"), output_field=IntegerField()),
         )
         .filter(okey=OuterRef("okey"))
         .exclude(owner=OuterRef("owner"))

@@ -54,6 +54,15 @@ _RECORD_FKS += ["donor", "planned_by", "approved_by", "delivered_by"]
 # --- helpers -----------------------------------------------------------------------------------------
 
 
+def _diff(before: dict, after: dict) -> tuple[dict, dict]:
+    """What changed, leaving out the bookkeeping timestamps."""
+    old, new = changed(before, after)
+    for name in ("updated_at", "created_at"):
+        old.pop(name, None)
+        new.pop(name, None)
+    return old, new
+
+
 def _require_role(actor, *roles: str) -> None:
     scope = scope_for(actor)
     if scope is None or scope.role not in roles:
@@ -210,7 +219,7 @@ def activity_type_save(*, actor, activity_type: ActivityType | None = None, **va
     shortened = not creating and new_window is not None and (old_window is None or new_window < old_window)
     if shortened:
         _shorten_windows(activity_type, new_window)
-    old, new = changed(before, snapshot(activity_type))
+    old, new = _diff(before, snapshot(activity_type))
     audit_record(
         actor=actor,
         action="activity_type.create" if creating else "activity_type.update",
@@ -257,7 +266,7 @@ def programme_save(
     programme.start_date, programme.end_date, programme.is_active = start_date, end_date, is_active
     programme.full_clean()
     programme.save()
-    old, new = changed(before, snapshot(programme))
+    old, new = _diff(before, snapshot(programme))
     audit_record(
         actor=actor,
         action="programme.create" if creating else "programme.update",
@@ -306,7 +315,7 @@ def indicator_save(
     indicator.save()
     indicator.activity_types.set([] if counts_projects else list(activity_types))
     after = {**snapshot(indicator), "activity_types": sorted(t.pk for t in indicator.activity_types.all())}
-    old, new = changed(before, after)
+    old, new = _diff(before, after)
     audit_record(
         actor=actor,
         action="indicator.create" if creating else "indicator.update",
@@ -364,7 +373,7 @@ def target_save(
     target.period_start, target.period_end, target.target = period_start, period_end, value
     target.full_clean()
     target.save()
-    old, new = changed(before, snapshot(target))
+    old, new = _diff(before, snapshot(target))
     audit_record(
         actor=actor,
         action="target.create" if creating else "target.update",
@@ -945,6 +954,8 @@ def project_update(*, actor, project: CommunityProject, version: int, **values) 
         raise ValidationError(
             {"__all__": _("Someone else saved this project while you were editing. Reload it and try again.")}
         )
+    if values.get("implementing_organisation", project.implementing_organisation) is None:
+        values.pop("implementing_organisation")
     organisation = _actor_owner(actor)
     _check_project(values, actor, organisation)
     before = snapshot(project)
@@ -959,7 +970,7 @@ def project_update(*, actor, project: CommunityProject, version: int, **values) 
         raise ValidationError(
             {"__all__": _("Someone else saved this project while you were editing. Reload it and try again.")}
         )
-    old, new = changed(before, snapshot(project))
+    old, new = _diff(before, snapshot(project))
     audit_record(actor=actor, action="project.update", target=project, before=old, after=new)
     return project
 
@@ -1027,6 +1038,6 @@ def project_report_progress(
     )
     update.full_clean()
     update.save()
-    old, new = changed(before, snapshot(project))
+    old, new = _diff(before, snapshot(project))
     audit_record(actor=actor, action="project.progress", target=project, before=old, after={**new, "note": update.note})
     return update

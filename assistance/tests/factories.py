@@ -80,7 +80,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def head(self, create, extracted, **kwargs):
-        """The head member: ``head__sex="f"``, ``head__born=date``, ``head__disability=True``; ``head=False`` for none."""
+        """The head member (``head__sex="f"``, ``head__born=date``, ``head__disability=True``); ``head=False``: none."""
         if not create or extracted is False:
             return
         Member.objects.create(

@@ -91,7 +91,8 @@ def test_windows_are_half_open_and_empty_windows_overlap_nothing():
 def test_same_activity_inside_the_window_is_refused_with_dates_and_organisation():
     overlaps = rules.find_overlaps(_candidate(), [_delivery()])
     refusing = rules.refusing(overlaps)
-    assert refusing is not None and refusing.existing.record_id == 1
+    assert refusing is not None
+    assert refusing.existing.record_id == 1
     message = rules.overlap_message(refusing, beneficiary="HH-0000001")
     assert message == (
         "HH-0000001 already received Shelter repair on 2026-01-10 (IOM); it can be given again from 2026-07-09."
@@ -138,7 +139,8 @@ def test_once_only_activity_is_refused_forever_and_said_so():
 def test_another_organisations_delivery_is_reported_not_refusing():
     other = _delivery(record_id=2, implementer_id=2, implementer_name="NRC")
     overlaps = rules.find_overlaps(_candidate(), [other])
-    assert len(overlaps) == 1 and not overlaps[0].same_organisation
+    assert len(overlaps) == 1
+    assert not overlaps[0].same_organisation
     assert rules.refusing(overlaps) is None
     ours = _delivery(record_id=3, delivered_on=D(2026, 2, 1), blocked_until=D(2026, 7, 31))
     overlaps = rules.find_overlaps(_candidate(), [other, ours])
