@@ -11,6 +11,8 @@ from ..models import ActivityType, AssistanceRecord, CommunityProject, Indicator
 
 
 class ActivityTypeSerializer(serializers.ModelSerializer):
+    default_currency = serializers.CharField(read_only=True, help_text="ISO 4217 code, or empty")
+
     class Meta:
         model = ActivityType
         fields = [

@@ -122,7 +122,8 @@ def test_same_activity_inside_its_window_is_refused_with_a_clear_message(places,
     free = (given + DAYS(1825)).isoformat()
     assert error.value.message_dict == {
         "planned_date": [
-            f"HH-KAGA-0001 already received Shelter repair on {given.isoformat()} (IOM); it can be given again from {free}."
+            f"HH-KAGA-0001 already received Shelter repair on {given.isoformat()} (IOM); "
+            f"it can be given again from {free}."
         ]
     }
     assert AssistanceRecord.objects.count() == 1
