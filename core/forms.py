@@ -93,7 +93,7 @@ class AuditFilterForm(forms.Form):
 
 
 class AccountFilterForm(forms.Form):
-    text = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("Any role")), *Role.choices], required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.all(), required=False, empty_label=_("Any")

@@ -123,3 +123,66 @@ class MfaRequiredMiddleware:
                     )
                 return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)
+
+
+PRIVATE_SEARCH_PARAMS = ("q",)
+SEARCH_SESSION_KEY = "abr_searches"
+SEARCHES_KEPT = 20
+
+
+class PrivateSearchMiddleware:
+    """Keeps what people search for (names, phone numbers) out of URLs, browser history and access logs.
+
+    A filter form posts (``method="post"`` with a hidden ``_filter=1``); the search text is kept in the
+    session under a random token and the browser is redirected to the list with ``?qs=<token>`` and the
+    other, non-personal filters. On that GET the text is put back into ``request.GET`` so list views and
+    filter sets work as if it had been in the URL. Runs after CSRF checking (``process_view``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith("/api/") or not hasattr(request, "session"):
+            return None
+        if request.method == "POST" and request.POST.get("_filter") == "1":
+            return self._stash(request)
+        if request.method == "GET" and "qs" in request.GET:
+            private = request.session.get(SEARCH_SESSION_KEY, {}).get(request.GET["qs"])
+            if private:
+                params = request.GET.copy()
+                for key, values in private.items():
+                    params.setlist(key, values)
+                request.GET = params
+        return None
+
+    def _stash(self, request):
+        import secrets
+
+        from django.http import HttpResponseRedirect, QueryDict
+
+        params = QueryDict(mutable=True)
+        private = {}
+        for key, values in request.POST.lists():
+            if key in ("csrfmiddlewaretoken", "_filter", "qs"):
+                continue
+            kept = [v for v in values if v.strip()]
+            if not kept:
+                continue
+            if key in PRIVATE_SEARCH_PARAMS:
+                private[key] = kept
+            else:
+                params.setlist(key, kept)
+        if private:
+            token = secrets.token_urlsafe(9)
+            searches = dict(request.session.get(SEARCH_SESSION_KEY, {}))
+            searches[token] = private
+            request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+            params["qs"] = token
+        query = params.urlencode()
+        response = HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+        response.status_code = 303
+        return response

@@ -127,7 +127,8 @@ def _csv_rows(binary: IO[bytes]) -> Iterator[list[str]]:
     except csv.Error as exc:
         raise UnreadableFile(f"the CSV cannot be read: {exc}") from exc
     finally:
-        text.detach()
+        if not text.closed:
+            text.detach()
 
 
 def check_xlsx_archive(binary: IO[bytes]) -> None:

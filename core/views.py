@@ -128,7 +128,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         request.user,
         role=filters.get("role", ""),
         organisation_id=organisation.pk if organisation else None,
-        text=filters.get("text", ""),
+        text=filters.get("q", ""),
     )
     return render(request, "core/account_list.html", {"form": form, "memberships": page_of(request, memberships)})
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProfilingConfig(AppConfig):
     name = "profiling"
     verbose_name = _("Profiling")
+
+    def ready(self) -> None:
+        from . import navigation
+
+        navigation.register()

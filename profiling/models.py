@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AdminArea, BaseModel, Organisation
+from core.models import AdminArea, BaseModel, Job, Organisation
+from core.sectors import Sector
 
 
 class DisplacementStatus(models.TextChoices):
@@ -42,6 +43,60 @@ CRITICAL_SHELTER = frozenset(
 )
 
 
+class BarrierCategory(models.IntegerChoices):
+    """IOM Iraq's grouping of obstacles to return."""
+
+    SERVICE_MATERIAL = 1, _("Category 1: services and material conditions")
+    SOCIAL_COHESION = 2, _("Category 2: social cohesion")
+    SECURITY_POLITICAL = 3, _("Category 3: security and political")
+
+
+class ReturnBarrier(models.TextChoices):
+    """Specific obstacles to return, after IOM Iraq's return-barrier table; the category is in
+    ``BARRIER_CATEGORY``."""
+
+    HOUSING_DESTROYED = "housing_destroyed", _("House destroyed or heavily damaged")
+    HOUSING_OCCUPIED = "housing_occupied", _("House occupied by others or under dispute (HLP)")
+    NO_LIVELIHOODS = "no_livelihoods", _("Lack of livelihoods or jobs in the place of origin")
+    NO_SERVICES = "no_services", _("Lack of basic services (water, electricity, health, schools)")
+    NO_MEANS_TO_RETURN = "no_means_to_return", _("Cannot afford transport or the cost of return")
+    MISSING_DOCUMENTS = "missing_documents", _("Lack of civil documentation")
+    SCHOOL_YEAR = "school_year", _("Children would lose the school year")
+    FEAR_TRAUMA = "fear_trauma", _("Fear or trauma linked to what happened there")
+    TRIBAL_ETHNIC_TENSIONS = "tribal_ethnic_tensions", _("Tribal, ethnic or sectarian tensions")
+    PERCEIVED_AFFILIATION = "perceived_affiliation", _("Family perceived as affiliated with an armed group")
+    COMMUNITY_REJECTION = "community_rejection", _("Community or tribe refuses the family's return")
+    FAMILY_SEPARATED = "family_separated", _("Family members missing, detained or still displaced")
+    EXPLOSIVE_HAZARDS = "explosive_hazards", _("Unexploded ordnance or explosive hazards")
+    ARMED_ACTORS = "armed_actors", _("Presence of armed actors or militias")
+    BLOCKED_RETURNS = "blocked_returns", _("Returns blocked by authorities or security actors")
+    NO_SECURITY_CLEARANCE = "no_security_clearance", _("Security clearance refused or pending")
+    INSECURITY = "insecurity", _("General insecurity or ongoing conflict")
+    DISPUTED_TERRITORY = "disputed_territory", _("Disputed territory or competing authorities")
+
+
+BARRIER_CATEGORY: dict[str, int] = {
+    ReturnBarrier.HOUSING_DESTROYED: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.HOUSING_OCCUPIED: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.NO_LIVELIHOODS: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.NO_SERVICES: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.NO_MEANS_TO_RETURN: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.MISSING_DOCUMENTS: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.SCHOOL_YEAR: BarrierCategory.SERVICE_MATERIAL,
+    ReturnBarrier.FEAR_TRAUMA: BarrierCategory.SOCIAL_COHESION,
+    ReturnBarrier.TRIBAL_ETHNIC_TENSIONS: BarrierCategory.SOCIAL_COHESION,
+    ReturnBarrier.PERCEIVED_AFFILIATION: BarrierCategory.SOCIAL_COHESION,
+    ReturnBarrier.COMMUNITY_REJECTION: BarrierCategory.SOCIAL_COHESION,
+    ReturnBarrier.FAMILY_SEPARATED: BarrierCategory.SOCIAL_COHESION,
+    ReturnBarrier.EXPLOSIVE_HAZARDS: BarrierCategory.SECURITY_POLITICAL,
+    ReturnBarrier.ARMED_ACTORS: BarrierCategory.SECURITY_POLITICAL,
+    ReturnBarrier.BLOCKED_RETURNS: BarrierCategory.SECURITY_POLITICAL,
+    ReturnBarrier.NO_SECURITY_CLEARANCE: BarrierCategory.SECURITY_POLITICAL,
+    ReturnBarrier.INSECURITY: BarrierCategory.SECURITY_POLITICAL,
+    ReturnBarrier.DISPUTED_TERRITORY: BarrierCategory.SECURITY_POLITICAL,
+}
+
+
 class Intention(models.TextChoices):
     STAY = "stay", _("Stay where they are")
     RETURN = "return", _("Return to place of origin")
@@ -59,6 +114,7 @@ class Household(BaseModel):
     """
 
     scope_area_field = "settlement"
+    scope_resource = "households"
     scope_organisation_field = "organisation"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
@@ -91,12 +147,38 @@ class Household(BaseModel):
         _("form submission id"), max_length=64, null=True, blank=True, unique=True, help_text=_("e.g. Kobo _uuid")
     )
     version = models.PositiveIntegerField(default=1)
+    # Added with the registration pages, imports and vulnerability scoring (migration 0002).
+    return_barriers = models.JSONField(
+        _("barriers to return"), default=list, blank=True, help_text=_("codes of ReturnBarrier")
+    )
+    has_income = models.BooleanField(_("has a regular income"), default=True)
+    has_debt = models.BooleanField(_("in debt"), default=False)
+    head_date_of_birth = models.DateField(_("head's date of birth"), null=True, blank=True)
+    head_birth_estimated = models.BooleanField(default=False)
+    phone_key = models.CharField(max_length=12, blank=True, db_index=True, editable=False)
+    vulnerability_model = models.ForeignKey(
+        "VulnerabilityModel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    vulnerability_criteria = models.JSONField(_("vulnerability criteria met"), default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    import_job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("imported by job")
+    )
 
     class Meta:
         ordering = ["-registered_at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "settlement", "-registered_at"], name="household_scope_recent"),
             models.Index(fields=["displacement_status"], name="household_status"),
+            models.Index(fields=["organisation", "head_date_of_birth"], name="household_head_dob"),
         ]
         permissions = [("export_household", _("Can export household lists"))]
 
@@ -150,6 +232,7 @@ class Member(BaseModel):
     3 ("a lot of difficulty") or 4 ("cannot do at all"); ``has_disability`` is kept by the services."""
 
     scope_area_field = "household__settlement"
+    scope_resource = "households"
     scope_organisation_field = "household__organisation"
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
@@ -235,3 +318,189 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.purpose}: {'yes' if self.given else 'no'}"
+
+
+class VulnerabilityModel(BaseModel):
+    """Criteria weights and band thresholds of an organisation, versioned.
+
+    A version is never edited once saved: a manager's change is a new version. Exactly one version per
+    organisation is active; activating another recomputes every household's score in a background job.
+    ``weights`` maps criterion code → points, ``parameters`` holds the cut-offs of the criteria that
+    need one, ``bands`` lists ``[band, minimum score]`` from the lowest band up.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("version"))
+    weights = models.JSONField(_("weights"), default=dict)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    bands = models.JSONField(_("bands"), default=list)
+    note = models.TextField(_("what changed"), blank=True)
+    is_active = models.BooleanField(_("active"), default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["organisation_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "version"], name="vulnerabilitymodel_unique_version"),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(is_active=True), name="vulnerabilitymodel_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class DuplicateStatus(models.TextChoices):
+    PENDING = "pending", _("To review")
+    DUPLICATE = "duplicate", _("Same household")
+    DISTINCT = "distinct", _("Different households")
+
+
+class DuplicatePair(BaseModel):
+    """Two households that may be one, found on registration or import, and what a reviewer decided.
+
+    ``household`` is the later registration, ``candidate`` the earlier one it resembles. ``reasons``
+    lists why they matched (``phone``, ``name_dob_district``) and ``similarity`` is the name score.
+    """
+
+    scope_area_field = "household__settlement"
+    scope_organisation_field = "household__organisation"
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="duplicate_pairs")
+    candidate = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(default=list)
+    similarity = models.PositiveSmallIntegerField(_("name similarity"), default=0)
+    status = models.CharField(
+        _("decision"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING
+    )
+    found_on = models.CharField(max_length=20, default="registration")
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "candidate"], name="duplicatepair_unique"),
+            models.CheckConstraint(condition=~Q(household=models.F("candidate")), name="duplicatepair_two_households"),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="duplicatepair_status")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} ~ {self.candidate_id} ({self.status})"
+
+
+class AssessmentKind(models.TextChoices):
+    KII = "kii", _("Key informant interview")
+    FGD = "fgd", _("Focus group discussion")
+    HOUSEHOLD_SURVEY = "household_survey", _("Household survey")
+
+
+class CommunityAssessment(BaseModel):
+    """A key informant interview, focus group discussion or household survey in a target area."""
+
+    scope_area_field = "area"
+    scope_resource = "assessments"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    target_area = models.ForeignKey(
+        "targeting.TargetArea", on_delete=models.PROTECT, related_name="+", verbose_name=_("target area")
+    )
+    area = models.ForeignKey(
+        AdminArea,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place"),
+        help_text=_("The settlement (or the target area itself) where it took place."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AssessmentKind.choices)
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
+    informant_role = models.CharField(
+        _("key informant's role"), max_length=200, blank=True, help_text=_("e.g. community elder, teacher, mullah")
+    )
+    participants_female = models.PositiveIntegerField(_("female participants"), default=0)
+    participants_male = models.PositiveIntegerField(_("male participants"), default=0)
+    households_surveyed = models.PositiveIntegerField(_("households surveyed"), default=0)
+    priority_sectors = models.JSONField(_("priority sectors"), default=list, blank=True)
+    findings = models.TextField(_("findings"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="fgd") | Q(participants_female__gt=0) | Q(participants_male__gt=0),
+                name="assessment_fgd_has_participants",
+                violation_error_message=_("A focus group discussion needs its participants by sex."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def participants_total(self) -> int:
+        return self.participants_female + self.participants_male
+
+
+class FacilityType(models.TextChoices):
+    HEALTH_CENTRE = "health_centre", _("Health centre / clinic")
+    HOSPITAL = "hospital", _("Hospital")
+    SCHOOL = "school", _("School")
+    WATER_POINT = "water_point", _("Water point / network")
+    LATRINES = "latrines", _("Latrines / sanitation")
+    MARKET = "market", _("Market")
+    COMMUNITY_CENTRE = "community_centre", _("Community centre / CRC")
+    SAFE_SPACE = "safe_space", _("Women and girls' or child-friendly space")
+    CIVIL_REGISTRY = "civil_registry", _("Civil documentation office")
+    LEGAL_AID = "legal_aid", _("Legal aid office")
+    DISTRIBUTION_POINT = "distribution_point", _("Distribution point")
+    OTHER = "other", _("Other")
+
+
+class FunctioningStatus(models.TextChoices):
+    FUNCTIONING = "functioning", _("Functioning")
+    PARTIAL = "partial", _("Partly functioning")
+    NOT_FUNCTIONING = "not_functioning", _("Not functioning")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+class Facility(BaseModel):
+    """A service point found when mapping a target area: what, which sector, whether it works, where."""
+
+    scope_area_field = "area"
+    scope_resource = "assessments"
+    scope_organisation_field = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    target_area = models.ForeignKey(
+        "targeting.TargetArea", on_delete=models.PROTECT, related_name="+", verbose_name=_("target area")
+    )
+    area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    name = models.CharField(_("name"), max_length=200)
+    facility_type = models.CharField(_("type"), max_length=30, choices=FacilityType.choices)
+    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices)
+    status = models.CharField(_("functioning"), max_length=20, choices=FunctioningStatus.choices)
+    operator = models.CharField(_("run by"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    verified_on = models.DateField(_("last verified"))
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["area__pcode", "sector", "name"]
+        verbose_name_plural = _("facilities")
+
+    def __str__(self) -> str:
+        return self.name

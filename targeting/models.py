@@ -37,22 +37,41 @@ class FigureUnit(models.TextChoices):
 class DtmDataset(BaseModel):
     """One imported DTM file. The file hash makes re-importing the same file a no-op."""
 
+    scope_organisation_field = "organisation"
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=30, choices=DtmSource.choices)
     round_label = models.CharField(_("round"), max_length=60, help_text=_("e.g. 'Round 16' or 'Master list 130'"))
     reporting_date = models.DateField(_("reporting date"))
     admin_level = models.PositiveSmallIntegerField(_("level of the rows"), choices=AdminLevel.choices)
     file_name = models.CharField(_("file name"), max_length=255)
-    file_sha256 = models.CharField(_("file SHA-256"), max_length=64, unique=True)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    country_code = models.CharField(_("country (ISO3)"), max_length=3, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     figure_count = models.PositiveIntegerField(_("figures"), default=0)
-    unmatched = models.JSONField(_("unmatched rows"), default=list, blank=True)
+    unmatched = models.JSONField(
+        _("unmatched rows"),
+        default=list,
+        blank=True,
+        help_text=_("Rows whose place could not be matched: line, codes, names and why (the first 2,000)."),
+    )
+    unmatched_count = models.PositiveIntegerField(_("unmatched row count"), default=0)
+    report = models.JSONField(
+        _("import report"),
+        default=dict,
+        blank=True,
+        help_text=_("Columns read and how, columns ignored, rows matched by name."),
+    )
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-reporting_date", "-id"]
         verbose_name = _("DTM dataset")
         verbose_name_plural = _("DTM datasets")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "file_sha256"], name="dtmdataset_unique_file"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} · {self.round_label} ({self.reporting_date:%Y-%m-%d})"
@@ -61,8 +80,13 @@ class DtmDataset(BaseModel):
 class DtmFigure(models.Model):
     """A count (or severity score) for one area, population group, unit and period of a dataset."""
 
-    dataset = models.ForeignKey(DtmDataset, on_delete=models.CASCADE, related_name="figures")
-    area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="dtm_figures")
+    scope_area_field = "area"
+    scope_organisation_field = "dataset__organisation"
+
+    # No single-column indexes: the unique constraint leads with the dataset and ``dtmfigure_area_group`` with
+    # the area, so both serve those lookups, and a 30 000-row import maintains two indexes fewer.
+    dataset = models.ForeignKey(DtmDataset, on_delete=models.CASCADE, related_name="figures", db_index=False)
+    area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="dtm_figures", db_index=False)
     population_group = models.CharField(max_length=30, choices=PopulationGroup.choices)
     unit = models.CharField(max_length=15, choices=FigureUnit.choices)
     period = models.CharField(_("period"), max_length=20, blank=True, help_text=_("e.g. '2016' or '2012_18'"))
@@ -83,6 +107,8 @@ class DtmFigure(models.Model):
 
 class ScoringModel(BaseModel):
     """Named, versioned weights over area indicators. A version in use is never edited: a change is a new version."""
+
+    scope_organisation_field = "organisation"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=120)
@@ -142,12 +168,22 @@ class TargetingRound(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("superseded by")
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "area", "status"], name="round_org_area_status")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_open(self) -> bool:
+        """Areas can still be (de)selected and the round re-scored; approved and superseded rounds are records."""
+        return self.status in (RoundStatus.DRAFT, RoundStatus.SCORED)
 
 
 class AreaScore(models.Model):
@@ -157,7 +193,10 @@ class AreaScore(models.Model):
     area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(max_digits=9, decimal_places=4)
     rank = models.PositiveIntegerField()
-    breakdown = models.JSONField(default=dict, help_text=_("indicator → {value, normalised, weight, contribution}"))
+    breakdown = models.JSONField(
+        default=dict,
+        help_text=_("indicators → {value, normalised, weight, contribution}; figures, severity and previous figures"),
+    )
 
     class Meta:
         ordering = ["rank"]

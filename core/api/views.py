@@ -1,22 +1,37 @@
 """Base classes for the API of each stage app, and core's reference-data endpoints."""
 
 import django_filters
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
+from rest_framework.settings import api_settings
 
 from core.models import AdminArea, Organisation
+from core.scoping import user_has_role
 
 from .filters import AreaPcodeFilter, UpdatedSinceFilterSet
 from .serializers import AdminAreaSerializer, OrganisationSerializer
+
+
+class RolePermission(permissions.BasePermission):
+    """The view's ``allowed_roles`` (when it names any) decide who may call it at all."""
+
+    message = "Your role does not give access to this endpoint."
+
+    def has_permission(self, request, view) -> bool:
+        roles = getattr(view, "allowed_roles", None)
+        return not roles or user_has_role(request.user, *roles)
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """A read-only endpoint whose rows are exactly what ``selector(user)`` returns.
 
     Subclasses set ``selector`` to a function of the user (a selector of their app) and never build
-    querysets themselves, so the API cannot see more than the browser.
+    querysets themselves, so the API cannot see more than the browser. ``allowed_roles`` narrows who may
+    call it; ``read_scope`` names the token scope partner systems need.
     """
 
     selector = None
+    allowed_roles: tuple[str, ...] = ()
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, RolePermission]
 
     def get_queryset(self):
         if self.selector is None:
