@@ -1,4 +1,5 @@
-"""Demo assistance: a programme with indicator targets, community projects in the target areas, and
+"""Demo assistance: a programme with indicator targets, community projects in the target areas (the
+Mamakhel water point carries out the hand pump action of the Khogyani Community Action Plan), and
 assistance to the demo households (lists approved by the manager, a distribution half done, grants).
 
 Everything goes through the services, as in real use. Projects and lists need approved target areas and
@@ -110,12 +111,12 @@ def _projects(demo, manager, officer, programme, donor) -> None:
         # settlement, name, type, sector, budget (USD), progress reports
         (
             "AF0608S002",
-            "Solar-powered water point, Mamakhel",
+            "Hand pump rehabilitation, Mamakhel",
             ProjectType.WATER_POINT,
             "WSH",
-            38000,
+            9000,
             officer,
-            [(40, "ongoing", "Borehole drilled to 85 m; water quality test passed.", None)],
+            [(40, "ongoing", "Two of four hand pumps repaired; water quality test passed.", None)],
         ),
         (
             "AF3202S002",
@@ -150,8 +151,16 @@ def _projects(demo, manager, officer, programme, donor) -> None:
             continue
         if not selectors.planning_areas_for_user(manager).filter(pk=area.pk).exists():
             continue  # not in an approved target area: targeting's demo did not select it
+        action = (
+            selectors.cap_actions_to_carry_out(manager, area=area)
+            .filter(description__startswith="Rehabilitate four hand pumps")
+            .first()
+            if project_type == ProjectType.WATER_POINT
+            else None
+        )
         project = services.project_create(
             actor=manager,
+            cap_action=action,
             name=name,
             project_type=project_type,
             sector=sector,

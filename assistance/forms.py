@@ -39,6 +39,21 @@ class AreaChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.pcode}){parent}"
 
 
+class CapActionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.priority.plan.title} — {obj.description}"
+
+
+def cap_action_field() -> CapActionChoiceField:
+    return CapActionChoiceField(
+        label=_("CAP action carried out"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_("An action of an approved Community Action Plan for this area."),
+    )
+
+
 class ActivityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ActivityType) -> str:
         return f"{obj.sector} · {obj.name}"
@@ -365,6 +380,7 @@ class ListBuilderForm(_MoneyFields):
     )
     planned_date = CalendarDateField(label=_("Planned distribution date"))
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False)
+    cap_action = cap_action_field()
     displacement_statuses = forms.MultipleChoiceField(
         label=_("Displacement status"),
         choices=DisplacementStatus.choices,
@@ -400,6 +416,7 @@ class ListBuilderForm(_MoneyFields):
         "planned_date",
         "title",
         "programme",
+        "cap_action",
         "displacement_statuses",
         "vulnerability_bands",
         "household_disability",
@@ -419,6 +436,7 @@ class ListBuilderForm(_MoneyFields):
         self.fields["activity_type"].queryset = selectors.activity_types_for_user(self.user)
         self.fields["area"].queryset = selectors.planning_areas_for_user(self.user)
         self.fields["programme"].queryset = selectors.programmes_for_user(self.user).filter(is_active=True)
+        self.fields["cap_action"].queryset = selectors.cap_actions_to_carry_out(self.user)
         bands = selectors.vulnerability_bands_for_user(self.user)
         self.fields["vulnerability_bands"].choices = [(b, b.replace("_", " ").capitalize()) for b in bands]
 
@@ -467,6 +485,7 @@ class ProjectForm(UserForm):
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     area = AreaChoiceField(label=_("Place"), queryset=AdminArea.objects.none())
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False)
+    cap_action = cap_action_field()
     implementing_organisation = forms.ModelChoiceField(
         label=_("Implemented by"),
         queryset=Organisation.objects.none(),
@@ -485,6 +504,7 @@ class ProjectForm(UserForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = selectors.planning_areas_for_user(self.user)
         self.fields["programme"].queryset = selectors.programmes_for_user(self.user).filter(is_active=True)
+        self.fields["cap_action"].queryset = selectors.cap_actions_to_carry_out(self.user)
         self.fields["implementing_organisation"].queryset = selectors.implementers()
         self.fields["donor"].queryset = selectors.donors()
 

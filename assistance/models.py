@@ -162,6 +162,15 @@ class BeneficiaryList(BaseModel):
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="lists", verbose_name=_("programme")
     )
+    cap_action = models.ForeignKey(
+        "caps.Action",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="beneficiary_lists",
+        verbose_name=_("CAP action"),
+        help_text=_("The action of an approved Community Action Plan that this distribution carries out."),
+    )
     criteria = models.JSONField(_("selection criteria"), default=dict, blank=True)
     planned_date = models.DateField(_("planned distribution date"))
     status = models.CharField(_("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT)
@@ -357,6 +366,15 @@ class CommunityProject(BaseModel):
     )
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="projects", verbose_name=_("programme")
+    )
+    cap_action = models.ForeignKey(
+        "caps.Action",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("CAP action"),
+        help_text=_("The action of an approved Community Action Plan that this project carries out."),
     )
     implementing_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("implementing organisation")

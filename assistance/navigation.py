@@ -42,7 +42,40 @@ def _household_assistance(user, household) -> dict | None:
     return {"records": records, "can_plan": user_has_role(user, *PLANNERS), "household": household}
 
 
+def _cap_action_links(user, actions) -> dict:
+    """Under each action of a Community Action Plan: the projects and distributions that carry it out.
+    Two queries for the whole plan, whatever the number of actions."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _t
+    from django.utils.translation import ngettext
+
+    from caps.hooks import ActionLink
+
+    from . import selectors
+
+    if not user_has_role(user, *READERS):
+        return {}
+    links: dict[int, list] = {}
+    for project in selectors.projects_for_actions(user, actions):
+        label = _t("Community project %(ref)s: %(name)s") % {"ref": project.reference, "name": project.name}
+        status = f"{project.get_status_display()} · {project.progress_percent} %"
+        url = reverse("assistance:project_detail", args=[project.pk])
+        links.setdefault(project.cap_action_id, []).append(ActionLink(label=label, url=url, status=status))
+    for beneficiary_list in selectors.lists_for_actions(user, actions):
+        count = beneficiary_list.record_count
+        label = ngettext(
+            "Distribution: %(title)s (%(n)s beneficiary)", "Distribution: %(title)s (%(n)s beneficiaries)", count
+        ) % {"title": beneficiary_list.title, "n": count}
+        url = reverse("assistance:list_detail", args=[beneficiary_list.pk])
+        status = str(beneficiary_list.get_status_display())
+        links.setdefault(beneficiary_list.cap_action_id, []).append(ActionLink(label=label, url=url, status=status))
+    return links
+
+
 def register() -> None:
+    from caps.hooks import register_action_links
+
+    register_action_links("assistance", _cap_action_links)
     register_nav(NavItem("assistance", _("Assistance"), "assistance:record_list", READERS, order=40))
     register_nav(NavItem("distributions", _("Distributions"), "assistance:distribution_index", PLANNERS, order=41))
     register_nav(NavItem("projects", _("Projects"), "assistance:project_list", READERS, order=42))

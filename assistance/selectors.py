@@ -27,6 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from caps.models import Action, PlanStatus
+from caps.selectors import cap_actions_for_user
 from core.models import AdminArea, Organisation, OrganisationKind, Role
 from core.scoping import paths_q, scope_for, scoped
 from profiling.models import Household, Member, Relationship
@@ -128,6 +130,27 @@ def reporting_areas_for_user(user) -> QuerySet[AdminArea]:
         .select_related("parent")
         .order_by("path")
     )
+
+
+LINKABLE_PLAN_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_IMPLEMENTATION)
+
+
+def cap_actions_to_carry_out(user, *, area: AdminArea | None = None) -> QuerySet[Action]:
+    """Actions of approved Community Action Plans (approved or in implementation) the user may see, that a
+    project or a distribution can carry out; with ``area``, only plans whose target area covers it."""
+    queryset = cap_actions_for_user(user).filter(priority__plan__status__in=LINKABLE_PLAN_STATUSES)
+    if area is not None:
+        ancestors = [code for code in area.path.split("/") if code]
+        queryset = queryset.filter(priority__plan__target_area__area__pcode__in=ancestors)
+    return queryset.select_related("priority__plan").order_by("priority__plan__title", "priority__position", "position")
+
+
+def projects_for_actions(user, actions) -> QuerySet[CommunityProject]:
+    return projects_for_user(user).filter(cap_action__in=actions).order_by("reference")
+
+
+def lists_for_actions(user, actions) -> QuerySet[BeneficiaryList]:
+    return beneficiary_lists_for_user(user).filter(cap_action__in=actions).order_by("-planned_date", "pk")
 
 
 # --- assistance records -------------------------------------------------------------------------
@@ -274,7 +297,7 @@ def beneficiary_lists_for_user(user, *, status: str = "") -> QuerySet[Beneficiar
 
 
 def beneficiary_list_get_for_user(*, user, pk: int) -> BeneficiaryList:
-    return beneficiary_lists_for_user(user).get(pk=pk)
+    return beneficiary_lists_for_user(user).select_related("cap_action__priority__plan").get(pk=pk)
 
 
 def beneficiary_list_records(user, beneficiary_list: BeneficiaryList) -> QuerySet[AssistanceRecord]:
@@ -558,7 +581,7 @@ def projects_for_user(user) -> QuerySet[CommunityProject]:
 
 
 def project_get_for_user(*, user, pk: int) -> CommunityProject:
-    return projects_for_user(user).select_related("created_by").get(pk=pk)
+    return projects_for_user(user).select_related("created_by", "cap_action__priority__plan").get(pk=pk)
 
 
 def project_list_for_user(

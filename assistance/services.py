@@ -121,6 +121,21 @@ def _check_money(activity_type: ActivityType, amount: Decimal | None, currency: 
         )
 
 
+def _check_cap_action(actor, action, area: AdminArea | None) -> None:
+    """A project or list carries out an action of an approved plan whose target area covers its place."""
+    if action is None:
+        return
+    if not selectors.cap_actions_to_carry_out(actor, area=area).filter(pk=action.pk).exists():
+        raise ValidationError(
+            {
+                "cap_action": _(
+                    "Choose an action of an approved Community Action Plan for a target area that covers %(area)s."
+                )
+                % {"area": area}
+            }
+        )
+
+
 def _check_programme(programme: Programme | None, organisation_id: int) -> None:
     if programme is not None and programme.organisation_id != organisation_id:
         raise ValidationError({"programme": _("This programme belongs to another organisation.")})
@@ -709,6 +724,7 @@ def beneficiary_list_create(
     criteria: selectors.ListCriteria,
     planned_date: datetime.date,
     programme: Programme | None = None,
+    cap_action=None,
     implementing_organisation: Organisation | None = None,
     donor: Organisation | None = None,
     quantity: Decimal | None = None,
@@ -724,6 +740,7 @@ def beneficiary_list_create(
         raise ValidationError({"area": _("%(area)s is not a target area or settlement you work in.") % {"area": area}})
     organisation = _actor_owner(actor)
     _check_programme(programme, organisation.pk)
+    _check_cap_action(actor, cap_action, area)
     amount = amount if amount is not None else activity_type.default_amount
     currency = currency or (activity_type.default_currency if amount else "")
     _check_money(activity_type, amount, currency, required=False)
@@ -746,6 +763,7 @@ def beneficiary_list_create(
         activity_type=activity_type,
         area=area,
         programme=programme,
+        cap_action=cap_action,
         criteria=criteria.as_json(area),
         planned_date=planned_date,
         created_by=actor,
@@ -888,6 +906,7 @@ def beneficiary_list_return(*, actor, beneficiary_list: BeneficiaryList, note: s
 # --- community projects --------------------------------------------------------------------------
 
 _PROJECT_FIELDS = (
+    "cap_action",
     "name",
     "project_type",
     "sector",
@@ -903,13 +922,15 @@ _PROJECT_FIELDS = (
 )
 
 
-def _check_project(values: dict, actor, organisation: Organisation) -> None:
+def _check_project(values: dict, actor, organisation: Organisation, project: CommunityProject | None = None) -> None:
     area = values.get("area")
     if area is not None and not selectors.planning_areas_for_user(actor).filter(pk=area.pk).exists():
         raise ValidationError({"area": _("%(area)s is not inside a target area you work in.") % {"area": area}})
     if area is not None and not area_is_targeted(area=area, organisation_id=organisation.pk):
         raise ValidationError({"area": _("%(area)s is not inside an approved target area.") % {"area": area}})
     _check_programme(values.get("programme"), organisation.pk)
+    if "cap_action" in values:
+        _check_cap_action(actor, values["cap_action"], area or (project.area if project is not None else None))
     budget = values.get("budget")
     if budget is not None and budget > 0 and not values.get("currency"):
         raise ValidationError({"currency": _("Give the currency of the budget.")})
@@ -957,7 +978,7 @@ def project_update(*, actor, project: CommunityProject, version: int, **values) 
     if values.get("implementing_organisation", project.implementing_organisation) is None:
         values.pop("implementing_organisation")
     organisation = _actor_owner(actor)
-    _check_project(values, actor, organisation)
+    _check_project(values, actor, organisation, project)
     before = snapshot(project)
     for name, value in values.items():
         setattr(project, name, value)

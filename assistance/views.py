@@ -337,6 +337,7 @@ def list_build(request: HttpRequest) -> HttpResponse:
                     criteria=form.criteria(),
                     planned_date=data["planned_date"],
                     programme=data.get("programme"),
+                    cap_action=data.get("cap_action"),
                     implementing_organisation=data.get("implementing_organisation"),
                     donor=data.get("donor"),
                     quantity=data.get("quantity"),
