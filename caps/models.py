@@ -99,6 +99,7 @@ class Council(BaseModel):
     """A Community Development Council (CDC): the elected body that plans with the programme."""
 
     scope_area_field = "target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "target_area__round__organisation"
 
     target_area = models.ForeignKey(
@@ -133,6 +134,7 @@ class Council(BaseModel):
 
 class CouncilMember(BaseModel):
     scope_area_field = "council__target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "council__target_area__round__organisation"
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
@@ -168,6 +170,7 @@ class Workshop(BaseModel):
     """A participatory planning workshop: who came (by sex and population group), where, led by whom."""
 
     scope_area_field = "target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "target_area__round__organisation"
 
     target_area = models.ForeignKey(
@@ -198,6 +201,7 @@ class WorkshopParticipation(models.Model):
     """How many women and men of one population group took part in a workshop."""
 
     scope_area_field = "workshop__target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "workshop__target_area__round__organisation"
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participation")
@@ -222,6 +226,7 @@ class Plan(BaseModel):
     """
 
     scope_area_field = "target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "target_area__round__organisation"
 
     target_area = models.ForeignKey(
@@ -277,6 +282,7 @@ class Priority(BaseModel):
     votes and agreed rank (``caps.rules.rank_priorities``)."""
 
     scope_area_field = "plan__target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "plan__target_area__round__organisation"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
@@ -316,6 +322,7 @@ class Action(BaseModel):
     """
 
     scope_area_field = "priority__plan__target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "priority__plan__target_area__round__organisation"
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
@@ -369,6 +376,7 @@ class PlanRevision(models.Model):
     """A change to a plan after its approval: who, when, why, and each field before and after."""
 
     scope_area_field = "plan__target_area__area"
+    scope_resource = "caps"
     scope_organisation_field = "plan__target_area__round__organisation"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")

@@ -1,5 +1,7 @@
-"""Humanitarian sectors by their HDX codes, shared by every stage (priorities, facilities, assistance,
-services, referrals, 5W reports)."""
+"""Humanitarian sectors by their HDX / HXL codes (``#sector+code``), one list for every stage:
+CAP priorities, facilities, assistance, services and referrals, 5W reports."""
+
+from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +12,10 @@ class Sector(models.TextChoices):
     WSH = "WSH", _("Water, sanitation and hygiene")
     HEA = "HEA", _("Health")
     PRO = "PRO", _("Protection")
-    PRO_CPN = "PRO-CPN", _("Child protection")
-    PRO_GBV = "PRO-GBV", _("Gender-based violence")
-    PRO_HLP = "PRO-HLP", _("Housing, land and property")
-    PRO_MIN = "PRO-MIN", _("Mine action")
+    PRO_CPN = "PRO-CPN", _("Protection: child protection")
+    PRO_GBV = "PRO-GBV", _("Protection: gender-based violence")
+    PRO_HLP = "PRO-HLP", _("Protection: housing, land and property")
+    PRO_MIN = "PRO-MIN", _("Protection: mine action")
     FSC = "FSC", _("Food security")
     EDU = "EDU", _("Education")
     CCM = "CCM", _("Camp coordination and camp management")
@@ -23,4 +25,16 @@ class Sector(models.TextChoices):
     AGR = "AGR", _("Agriculture")
 
 
+PROTECTION_SECTORS = frozenset({Sector.PRO, Sector.PRO_CPN, Sector.PRO_GBV, Sector.PRO_HLP, Sector.PRO_MIN})
+
+
+def sector_label(code: str) -> str:
+    """The label of a sector code, or the code itself when it is not (or no longer) in the list."""
+    try:
+        return str(Sector(code).label)
+    except ValueError:
+        return code
+
+
+# Cases in these sectors are sensitive: visible only to holders of the sensitive permission.
 SENSITIVE_SECTORS = frozenset({Sector.PRO_GBV, Sector.PRO_CPN})

@@ -18,6 +18,7 @@ from caps.models import (
     WorkshopParticipation,
 )
 from caps.rules import participation_summary
+from core.api.serializers import ScopedFieldsMixin
 
 
 def code_field(choices, **kwargs) -> serializers.CharField:
@@ -46,7 +47,7 @@ class TargetAreaFields(serializers.Serializer):
     organisation = serializers.CharField(source="target_area.round.organisation.acronym", read_only=True)
 
 
-class CouncilMemberSerializer(serializers.ModelSerializer):
+class CouncilMemberSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     sex = code_field(Sex.choices)
     role = code_field(CouncilRole.choices)
     population_group = code_field(ParticipantGroup.choices, blank=True)
@@ -54,6 +55,8 @@ class CouncilMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = CouncilMember
         fields = ["id", "name", "sex", "role", "population_group", "joined_on", "left_on"]
+        scope_resource = "caps"
+        personal_fields = ["name"]
 
 
 class CouncilSerializer(TargetAreaFields, serializers.ModelSerializer):

@@ -28,6 +28,7 @@ class CouncilViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = CouncilSerializer
     filterset_class = CouncilFilter
+    read_scope = "caps:read"
 
     @staticmethod
     def selector(user):
@@ -52,6 +53,7 @@ class WorkshopViewSet(ScopedReadOnlyViewSet):
     serializer_class = WorkshopSerializer
     filterset_class = WorkshopFilter
     selector = staticmethod(selectors.workshops_for_user)
+    read_scope = "caps:read"
 
 
 class PlanFilter(UpdatedSinceFilterSet):
@@ -68,6 +70,7 @@ class PlanViewSet(ScopedReadOnlyViewSet):
 
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
+    read_scope = "caps:read"
 
     @staticmethod
     def selector(user):
@@ -104,3 +107,4 @@ class ActionViewSet(ScopedReadOnlyViewSet):
     serializer_class = FlatActionSerializer
     filterset_class = ActionFilter
     selector = staticmethod(selectors.cap_actions_for_user)
+    read_scope = "caps:read"

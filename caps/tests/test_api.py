@@ -111,4 +111,4 @@ def test_outsiders_see_nothing(client, request, outsider, field_officer, khogyan
 
 def test_anonymous_is_refused(client, db):
     for url in ENDPOINTS:
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 401
