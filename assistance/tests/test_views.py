@@ -672,3 +672,14 @@ def test_services_refuse_what_the_pages_hide(data, field_officer):
 
     with pytest.raises(PermissionDenied):
         services.beneficiary_list_approve(actor=field_officer, beneficiary_list=data["list"])
+
+
+def test_profilings_household_page_shows_the_assistance_section(client, data, field_officer, other_org_officer):
+    url = reverse("profiling:household_detail", args=[data["household"].pk])
+    client.force_login(field_officer)
+    html = client.get(url).content.decode()
+    assert 'id="section-assistance"' in html
+    assert reverse("assistance:record_detail", args=[data["record"].pk]) in html
+    assert reverse("assistance:household_plan", args=[data["household"].pk]) in html
+    client.force_login(other_org_officer)
+    assert client.get(url).status_code == 404
