@@ -11,6 +11,7 @@ from core.models import AdminArea, Organisation
 from core.pcodes import normalise_pcode
 from core.sectors import Sector
 from profiling.models import DisplacementStatus, Sex
+from profiling.rules import BAND_LABELS
 
 from . import selectors
 from .models import (
@@ -438,7 +439,9 @@ class ListBuilderForm(_MoneyFields):
         self.fields["programme"].queryset = selectors.programmes_for_user(self.user).filter(is_active=True)
         self.fields["cap_action"].queryset = selectors.cap_actions_to_carry_out(self.user)
         bands = selectors.vulnerability_bands_for_user(self.user)
-        self.fields["vulnerability_bands"].choices = [(b, b.replace("_", " ").capitalize()) for b in bands]
+        self.fields["vulnerability_bands"].choices = [
+            (b, _(BAND_LABELS.get(b, b.replace("_", " ").capitalize()))) for b in bands
+        ]
 
     def clean(self):
         data = super().clean()

@@ -353,7 +353,8 @@ class CandidateSet:
 
 
 def _candidate_households(user, *, area: AdminArea, criteria: ListCriteria) -> QuerySet[Household]:
-    queryset = households_for_user(user).filter(settlement__path__startswith=area.path)
+    # A household recorded as a duplicate of another is assisted through the other one.
+    queryset = households_for_user(user).filter(settlement__path__startswith=area.path, duplicate_of__isnull=True)
     if criteria.displacement_statuses:
         queryset = queryset.filter(displacement_status__in=criteria.displacement_statuses)
     if criteria.vulnerability_bands:

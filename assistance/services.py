@@ -90,7 +90,17 @@ def _label(household: Household, member: Member | None) -> str:
     return f"{member.name} ({household.reference})" if member is not None else household.reference
 
 
+def _duplicate_message(household: Household) -> str:
+    original = Household.objects.filter(pk=household.duplicate_of_id).values_list("reference", flat=True).first()
+    return _("%(ref)s is recorded as a duplicate of %(original)s: assist that household instead.") % {
+        "ref": household.reference,
+        "original": original or "?",
+    }
+
+
 def _check_beneficiary(activity_type: ActivityType, household: Household, member: Member | None) -> None:
+    if household.duplicate_of_id is not None:
+        raise ValidationError({"household": _duplicate_message(household)})
     if not activity_type.is_active:
         raise ValidationError({"activity_type": _("%(name)s is no longer in use.") % {"name": activity_type.name}})
     if activity_type.beneficiary == BeneficiaryKind.INDIVIDUAL and member is None:
@@ -495,6 +505,9 @@ def _deliver_one(
                 % {"who": label, "s": record.get_status_display()},
             )
         )
+        return
+    if record.household.duplicate_of_id is not None:
+        result.refused.append((record, _duplicate_message(record.household)))
         return
     try:
         _check_money(record.activity_type, record.amount, record.currency, required=True)

@@ -478,6 +478,9 @@ def distribution_index(request: HttpRequest) -> HttpResponse:
     return render(request, "assistance/distribution_index.html", {"form": form, "due": due})
 
 
+DISTRIBUTION_ROWS = 500
+
+
 @role_required(*PLANNERS)
 @require_http_methods(["GET", "POST"])
 def distribution(request: HttpRequest, activity_pk: int, pcode: str) -> HttpResponse:
@@ -502,10 +505,13 @@ def distribution(request: HttpRequest, activity_pk: int, pcode: str) -> HttpResp
                 _distribution_messages(request, result)
                 return redirect(request.path)
             form = DistributionForm(None, user=request.user, record_ids=list(records.values_list("pk", flat=True)))
+    shown = list(records[: DISTRIBUTION_ROWS + 1])
     context = {
         "activity_type": activity_type,
         "settlement": settlement,
-        "records": list(records[:500]),
+        "records": shown[:DISTRIBUTION_ROWS],
+        "more": len(shown) > DISTRIBUTION_ROWS,
+        "limit": DISTRIBUTION_ROWS,
         "form": form,
         "result": result,
     }

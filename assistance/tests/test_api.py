@@ -237,3 +237,20 @@ def test_list_endpoints_do_not_query_more_with_more_rows(client, data, places, m
     before = _queries(client, endpoint)
     _grow(places, 6, 200)
     assert _queries(client, endpoint) == before
+
+
+def test_detail_endpoints_hide_other_areas_and_organisations(client, data, field_officer_injil, other_org_officer):
+    urls = [
+        f"/api/v1/assistance-records/{data['delivered'].pk}/",
+        f"/api/v1/community-projects/{data['project'].reference}/",
+        f"/api/v1/indicator-targets/{data['target'].pk}/",
+    ]
+    for user in (field_officer_injil, other_org_officer):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user.username, url)
+
+
+def test_anonymous_callers_are_refused(client, data):
+    for endpoint in ENDPOINTS:
+        assert client.get(endpoint).status_code == 401, endpoint

@@ -630,3 +630,22 @@ def test_indicator_needs_what_it_counts(manager):
 
 def test_displacement_status_choices_cover_the_profiling_model():
     assert {"idp", "returnee_abroad", "host"} <= set(DisplacementStatus.values)
+
+
+def test_a_household_recorded_as_a_duplicate_is_never_assisted(places, target_areas, field_officer):
+    original = HouseholdFactory(settlement=places.kaga, reference="HH-ORIGINAL")
+    duplicate = HouseholdFactory(settlement=places.kaga, reference="HH-COPY")
+    approved = _approved(duplicate, "wsh-hygiene-kit")
+    duplicate.duplicate_of = original
+    duplicate.save()
+    with pytest.raises(ValidationError) as error:
+        _plan(field_officer, duplicate, "wsh-latrine")
+    assert error.value.message_dict == {
+        "household": ["HH-COPY is recorded as a duplicate of HH-ORIGINAL: assist that household instead."]
+    }
+    approved.household.refresh_from_db()
+    result = services.assistance_deliver_bulk(actor=field_officer, records=[approved], delivered_on=TODAY)
+    assert result.delivered == []
+    assert "duplicate of HH-ORIGINAL" in result.refused[0][1]
+    beneficiary_list, _ = _build(field_officer, places.khogyani, "shl-nfi-kit")
+    assert list(beneficiary_list.records.values_list("household__reference", flat=True)) == ["HH-ORIGINAL"]

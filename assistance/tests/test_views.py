@@ -683,3 +683,28 @@ def test_profilings_household_page_shows_the_assistance_section(client, data, fi
     assert reverse("assistance:household_plan", args=[data["household"].pk]) in html
     client.force_login(other_org_officer)
     assert client.get(url).status_code == 404
+
+
+def test_actions_refuse_the_wrong_role_and_hide_other_areas(client, data, places, desk_officer, field_officer_injil):
+    beneficiary_list, record = data["list"], data["record"]
+    posts = {
+        "record_approve": (reverse("assistance:record_approve", args=[record.pk]), {}),
+        "record_cancel": (reverse("assistance:record_cancel", args=[record.pk]), {"reason": "x"}),
+        "list_remove": (
+            reverse("assistance:list_remove", args=[beneficiary_list.pk]),
+            {"records": [data["listed"].pk]},
+        ),
+        "list_submit": (reverse("assistance:list_submit", args=[beneficiary_list.pk]), {}),
+        "list_decide": (reverse("assistance:list_decide", args=[beneficiary_list.pk]), {"decision": "approve"}),
+    }
+    client.force_login(desk_officer)
+    for name, (url, body) in posts.items():
+        assert client.post(url, body).status_code == 403, name
+    client.force_login(field_officer_injil)
+    for name in ("record_cancel", "list_remove", "list_submit"):
+        url, body = posts[name]
+        assert client.post(url, body).status_code == 404, name
+    beneficiary_list.refresh_from_db()
+    record.refresh_from_db()
+    assert (beneficiary_list.status, record.status) == (ListStatus.SUBMITTED, RecordStatus.APPROVED)
+    assert beneficiary_list.records.count() == 1
