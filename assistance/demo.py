@@ -213,6 +213,7 @@ def _assistance(demo, manager, officer, iom, programme, donor) -> None:
             services.assistance_deliver_bulk(
                 actor=officer, records=half, delivered_on=today - datetime.timedelta(days=2)
             )
+        _partner_winter_cash(demo, officer, manager, winter, today)
     _list(
         officer,
         manager,
@@ -225,6 +226,30 @@ def _assistance(demo, manager, officer, iom, programme, donor) -> None:
         donor=donor,
     )
     _grants(officer, iom, khogyani, programme, donor, today)
+
+
+def _partner_winter_cash(demo, officer, manager, winter, today) -> None:
+    """NRC's winter cash, copied from its distribution report, to a household IOM already gave a kit: the
+    overlap is recorded (another organisation's delivery is not refused) and shows in the manager's report."""
+    nrc = demo.organisations.get("NRC")
+    cash = selectors.activity_types_for_user(officer).filter(code="shl-winterization-cash").first()
+    served = winter.records.filter(status="delivered").select_related("household").order_by("pk").first()
+    if nrc is None or cash is None or served is None:
+        return
+    if AssistanceRecord.objects.filter(household=served.household, activity_type=cash).exists():
+        return
+    record = services.assistance_plan(
+        actor=officer,
+        household=served.household,
+        activity_type=cash,
+        planned_date=today - datetime.timedelta(days=1),
+        amount=9000,
+        currency="AFN",
+        implementing_organisation=nrc,
+        notes="From NRC's distribution report for Khogyani.",
+    )
+    services.assistance_approve(actor=manager, record=record)
+    services.assistance_deliver(actor=officer, record=record, delivered_on=today - datetime.timedelta(days=1))
 
 
 def _list(officer, manager, *, title, activity_code, area, criteria, planned_date, programme, donor):

@@ -4,6 +4,7 @@ distribution and return grants; a second run changes nothing."""
 
 import io
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from assistance.models import (
@@ -16,6 +17,7 @@ from assistance.models import (
     ProjectStatus,
     RecordStatus,
 )
+from assistance.selectors import cross_org_overlaps_for_user
 
 
 def _counts():
@@ -45,6 +47,9 @@ def test_demo_loads_a_programme_projects_lists_and_grants_once(db, settings):
     assert set(winter.records.values_list("household__vulnerability_band", flat=True)) <= {"high", "very_high"}
     assert BeneficiaryList.objects.get(title="Apprenticeships for young people, Khogyani").records.exists()
     assert AssistanceRecord.objects.filter(activity_type__code="grant-reintegration").exists()
+    manager = get_user_model().objects.get(username="manager")
+    overlap = cross_org_overlaps_for_user(manager).get()
+    assert (overlap.activity_type.code, overlap.implementing_organisation.acronym) == ("shl-winterization-cash", "NRC")
     loaded = _counts()
     call_command("load_demo", stdout=io.StringIO())
     assert _counts() == loaded
