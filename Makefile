@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo worker beat bench clean
+.PHONY: run test lint format migrate demo worker beat bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A abr beat --loglevel=INFO
+
+fuzz: install
+	ABR_FUZZ_EXAMPLES=200 ABR_FUZZ_RANDOM=1 $(BIN)/pytest tests/test_api_fuzz.py -p no:cacheprovider
 
 bench: install
 	$(BIN)/python benchmarks/run.py

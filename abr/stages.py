@@ -1,3 +1,6 @@
-"""The stage apps in data-flow order: each may import only the apps before it (and ``core``)."""
+"""The stage apps in data-flow order: each may import only the apps before it (and ``core``).
 
-STAGE_APPS = ["core", "targeting", "profiling", "caps", "assistance", "referrals", "monitoring"]
+``dashboards`` reads every stage through their selectors and writes nothing of theirs.
+"""
+
+STAGE_APPS = ["core", "targeting", "profiling", "caps", "assistance", "referrals", "monitoring", "dashboards"]

@@ -34,3 +34,20 @@ def origin(value: Origin) -> Iterator[Origin]:
         yield value
     finally:
         _origin.reset(token)
+
+
+_calendar: ContextVar[str] = ContextVar("abr_calendar", default="gregorian")
+
+
+def current_calendar() -> str:
+    """The calendar the signed-in user reads dates in, for the request being served."""
+    return _calendar.get()
+
+
+@contextlib.contextmanager
+def calendar(value: str) -> Iterator[str]:
+    token = _calendar.set(value or "gregorian")
+    try:
+        yield value
+    finally:
+        _calendar.reset(token)

@@ -111,8 +111,8 @@ class MfaTokenForm(forms.Form):
 class CalendarDateField(forms.DateField):
     """A date typed in either calendar (``1405-01-01`` or ``2026-03-21``), shown in the user's own.
 
-    Forms that know the user call ``field.use_calendar(user.calendar)`` so the initial value and the
-    hint match the calendar the user reads.
+    The calendar is the signed-in user's (``core.context.current_calendar``) unless ``use_calendar`` says
+    otherwise, so forms need no extra argument.
     """
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"})
@@ -120,7 +120,7 @@ class CalendarDateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("Gregorian (2026-03-21) or Solar Hijri (1405-01-01)."))
         super().__init__(**kwargs)
-        self.calendar = "gregorian"
+        self.calendar = None
 
     def use_calendar(self, calendar: str) -> None:
         self.calendar = calendar
@@ -128,8 +128,10 @@ class CalendarDateField(forms.DateField):
     def prepare_value(self, value):
         import datetime
 
+        from .context import current_calendar
+
         if isinstance(value, datetime.date):
-            shown = format_date(value, self.calendar)
+            shown = format_date(value, self.calendar or current_calendar())
             return shown.split(" ")[0]
         return value
 

@@ -34,7 +34,8 @@ class RequestContextMiddleware:
 
 
 class UserLanguageMiddleware:
-    """Speak the signed-in user's chosen language, whatever the browser asks for."""
+    """Speak the signed-in user's chosen language, whatever the browser asks for, and read and show
+    dates in the user's calendar (``core.context.current_calendar``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,12 +43,16 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         from django.utils import translation
 
+        from .context import calendar
+
         user = getattr(request, "user", None)
-        language = getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
+        signed_in = user is not None and user.is_authenticated
+        language = getattr(user, "preferred_language", "") if signed_in else ""
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+        with calendar(getattr(user, "calendar", "gregorian") if signed_in else "gregorian"):
+            return self.get_response(request)
 
 
 SESSION_AUTH_AT = "abr_auth_at"

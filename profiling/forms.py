@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CalendarDateField
 from core.models import AdminArea
 from core.pcodes import normalise_pcode
 from targeting.selectors import target_areas_for_user
@@ -86,7 +87,7 @@ class HouseholdForm(forms.Form):
         help_text=_("Only settlements inside approved target areas of your areas are listed."),
     )
     displacement_status = forms.ChoiceField(label=_("Displacement status"), choices=DisplacementStatus.choices)
-    arrival_date = forms.DateField(label=_("Arrival date"), required=False, widget=DateInput())
+    arrival_date = CalendarDateField(label=_("Arrival date"), required=False)
     origin = PcodeField(
         label=_("Place of origin (P-code)"),
         required=False,
@@ -174,7 +175,7 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     relationship = forms.ChoiceField(label=_("Relation to head"), choices=[("", "—"), *Relationship.choices])
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = CalendarDateField(label=_("Date of birth"), required=False)
     age = forms.IntegerField(label=_("or age (years)"), required=False, min_value=0, max_value=120)
     chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)
     pregnant_or_lactating = forms.BooleanField(label=_("Pregnant or lactating"), required=False)

@@ -23,47 +23,16 @@ from caps.models import (
     Workshop,
     WorkshopParticipation,
 )
-from core.models import AdminLevel
-from core.tests.factories import AdminAreaFactory, OrganisationFactory, UserFactory
-from targeting.models import RoundStatus, ScoringModel, TargetArea, TargetingRound
+from core.tests.factories import UserFactory
+from targeting.models import RoundStatus
+from targeting.tests import factories as targeting_factories
+from targeting.tests.factories import TargetAreaFactory
 
 
-class ScoringModelFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ScoringModel
+class TargetingRoundFactory(targeting_factories.TargetingRoundFactory):
+    """An approved round by default (``status=RoundStatus.DRAFT`` for one that is not): plans need one."""
 
-    organisation = factory.SubFactory(
-        OrganisationFactory, acronym="IOM", name="International Organization for Migration"
-    )
-    name = factory.Sequence(lambda n: f"Displacement pressure {n}")
-    weights = factory.LazyFunction(lambda: {"idps": 0.5, "returnees": 0.5})
-
-
-class TargetingRoundFactory(factory.django.DjangoModelFactory):
-    """An approved round (``status=RoundStatus.DRAFT`` for one that is not)."""
-
-    class Meta:
-        model = TargetingRound
-
-    organisation = factory.SubFactory(
-        OrganisationFactory, acronym="IOM", name="International Organization for Migration"
-    )
-    name = factory.Sequence(lambda n: f"Targeting round {n}")
-    area = factory.LazyFunction(
-        lambda: AdminAreaFactory(pcode="AFG", name="Afghanistan", level=AdminLevel.COUNTRY, country_code="AFG")
-    )
-    admin_level = AdminLevel.ADMIN2
-    scoring_model = factory.SubFactory(ScoringModelFactory, organisation=factory.SelfAttribute("..organisation"))
     status = RoundStatus.APPROVED
-
-
-class TargetAreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TargetArea
-
-    round = factory.SubFactory(TargetingRoundFactory)
-    area = factory.SubFactory(AdminAreaFactory)
-    rationale = "High share of returnees and IDPs; severe water and health gaps."
 
 
 class CouncilFactory(factory.django.DjangoModelFactory):

@@ -22,10 +22,33 @@ class AreaPcodeFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__path__startswith": path})
 
 
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601 instants the database can hold: years 1900-2999 and real UTC offsets (at most 14 hours)."""
+
+    def to_python(self, value):
+        import datetime
+
+        from django import forms
+
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset() or datetime.timedelta(0)
+        if not 1900 <= parsed.year <= 2999:
+            raise forms.ValidationError("Give a date between 1900 and 2999.", code="invalid")
+        if abs(offset) > datetime.timedelta(hours=14):
+            raise forms.ValidationError("A UTC offset is at most 14 hours.", code="invalid")
+        return parsed
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     """Base filter set: ``updated_since`` (ISO 8601) returns rows changed at or after that instant."""
 
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = BoundedIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
 
 def text_q(text: str, *fields: str) -> Q:

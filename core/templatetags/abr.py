@@ -5,10 +5,9 @@ from core.calendars import format_date
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def show_date(context, value):
+@register.simple_tag
+def show_date(value):
     """A date in the signed-in user's calendar (Gregorian or Solar Hijri)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    calendar = getattr(user, "calendar", "gregorian") if user is not None and user.is_authenticated else "gregorian"
-    return format_date(value, calendar)
+    from core.context import current_calendar
+
+    return format_date(value, current_calendar())

@@ -63,3 +63,12 @@ def test_list_endpoints_render_csv_and_hxl_csv(client, field_officer, places):
     plain = client.get("/api/v1/areas/", {"format": "csv", "page_size": 1, "within": "AF06"})
     assert list(csv.reader(io.StringIO(plain.content.decode())))[1][0].startswith("AF")
     assert 'rel="next"' in plain["Link"]
+
+
+def test_updated_since_out_of_range_is_a_clear_400(client, field_officer):
+    client.force_login(field_officer)
+    for value in ("0732-05-07T05:23:36-22:33", "2026-01-01T00:00:00+15:00", "9999-01-01T00:00:00Z"):
+        response = client.get("/api/v1/organisations/", {"updated_since": value})
+        assert response.status_code == 400, value
+        assert "updated_since" in response.json()["error"]["fields"]
+    assert client.get("/api/v1/organisations/", {"updated_since": "2026-01-01T00:00:00+04:30"}).status_code == 200

@@ -11,7 +11,7 @@ import datetime
 
 import factory
 
-from core.models import AdminArea, AdminLevel, Organisation
+from core.models import AdminArea, Organisation
 from core.tests.factories import OrganisationFactory, UserFactory
 from profiling import services
 from profiling.models import (
@@ -26,26 +26,19 @@ from profiling.models import (
     Relationship,
     ShelterType,
 )
-from targeting.models import RoundStatus, ScoringModel, TargetArea, TargetingRound
+from targeting.models import RoundStatus, TargetArea
+from targeting.tests.factories import TargetAreaFactory, TargetingRoundFactory
 
 
 def targeted(area: AdminArea, organisation: Organisation, *, status: str = RoundStatus.APPROVED) -> TargetArea:
-    """An approved targeting round of ``organisation`` that selected ``area``."""
+    """An approved targeting round of ``organisation`` (ranked within the area's country) that selected ``area``."""
     country = area
     while country.parent_id is not None:
         country = country.parent
-    model, _ = ScoringModel.objects.get_or_create(
-        organisation=organisation, name="Test ranking", version=1, defaults={"weights": {"idps": 1}}
+    targeting_round = TargetingRoundFactory(
+        organisation=organisation, area=country, status=status, name=f"Round for {area.pcode}"
     )
-    targeting_round = TargetingRound.objects.create(
-        organisation=organisation,
-        name=f"Round for {area.pcode}",
-        area=country,
-        admin_level=AdminLevel.ADMIN2,
-        scoring_model=model,
-        status=status,
-    )
-    return TargetArea.objects.create(round=targeting_round, area=area, rationale="High returnee share")
+    return TargetAreaFactory(round=targeting_round, area=area, rationale="High returnee share")
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

@@ -68,6 +68,17 @@ class Journey:
         with contextlib.suppress(Exception):  # a response without a body adds nothing
             self.transferred += int(response.headers.get("content-length") or len(response.body()))
 
+    def measure_cold_load(self, path: str) -> int:
+        """Bytes a first visit to ``path`` transfers (HTML and every asset, no cache)."""
+        cdp = self.page.context.new_cdp_session(self.page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        self.transferred = 0
+        self.go(path)
+        self.page.wait_for_load_state("networkidle")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+        return self.transferred
+
     def go(self, path: str):
         self.page.goto(self.base_url + path)
         return self.page
