@@ -1,0 +1,737 @@
+"""Reads of assistance, each starting from ``core.scoping.scoped`` so a user sees only their own work."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from caps.models import Action, PlanStatus
+from caps.selectors import cap_actions_for_user
+from core.models import AdminArea, Organisation, OrganisationKind, Role
+from core.scoping import paths_q, scope_for, scoped
+from profiling.models import Household, Member, Relationship
+from profiling.selectors import households_for_user, members_for_user
+from targeting.selectors import target_areas_for_user, targeted_settlements_for_user
+
+from . import rules
+from .models import (
+    OPEN_STATUSES,
+    REACHED_FIELDS,
+    ActivityType,
+    AssistanceRecord,
+    BeneficiaryKind,
+    BeneficiaryList,
+    CommunityProject,
+    Indicator,
+    IndicatorTarget,
+    ListStatus,
+    Programme,
+    ProjectStatus,
+    ProjectUpdate,
+    RecordStatus,
+)
+
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+# --- reference data ---------------------------------------------------------------------------------
+
+
+def activity_types_for_user(user, *, include_inactive: bool = False) -> QuerySet[ActivityType]:
+    """Activity types are programme-wide reference data: any signed-in member may read them."""
+    if scope_for(user) is None:
+        return ActivityType.objects.none()
+    queryset = ActivityType.objects.all()
+    if not include_inactive:
+        queryset = queryset.filter(is_active=True)
+    return queryset
+
+
+def activity_type_get_for_user(*, user, pk: int, include_inactive: bool = False) -> ActivityType:
+    return activity_types_for_user(user, include_inactive=include_inactive).get(pk=pk)
+
+
+def activity_type_for_grant(kind: str) -> ActivityType | None:
+    """The activity type in use for a return grant (departure, reinstallation, reintegration)."""
+    return ActivityType.objects.filter(grant_kind=kind, is_active=True).order_by("order", "pk").first()
+
+
+def indicators_for_user(user, *, include_inactive: bool = False) -> QuerySet[Indicator]:
+    if scope_for(user) is None:
+        return Indicator.objects.none()
+    queryset = Indicator.objects.prefetch_related("activity_types")
+    return queryset if include_inactive else queryset.filter(is_active=True)
+
+
+def indicator_get_for_user(*, user, pk: int) -> Indicator:
+    return indicators_for_user(user, include_inactive=True).get(pk=pk)
+
+
+def programmes_for_user(user) -> QuerySet[Programme]:
+    return scoped(Programme.objects.all(), user).select_related("donor")
+
+
+def programme_get_for_user(*, user, pk: int) -> Programme:
+    return programmes_for_user(user).get(pk=pk)
+
+
+def donors() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.DONOR, is_active=True)
+
+
+def implementers() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True).exclude(kind=OrganisationKind.DONOR)
+
+
+def planning_areas_for_user(user) -> QuerySet[AdminArea]:
+    """Places a list or a project can be for: approved target areas and the settlements inside them."""
+    target_area_ids = target_areas_for_user(user).values("area_id")
+    settlement_ids = targeted_settlements_for_user(user).values("pk")
+    scope = scope_for(user)
+    if scope is None:
+        return AdminArea.objects.none()
+    return (
+        AdminArea.objects.filter(Q(pk__in=target_area_ids) | Q(pk__in=settlement_ids))
+        .filter(scope.areas_q())
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def reporting_areas_for_user(user) -> QuerySet[AdminArea]:
+    """Places a target can be set for: target areas, and the areas the user is assigned to."""
+    scope = scope_for(user)
+    if scope is None:
+        return AdminArea.objects.none()
+    target_area_ids = target_areas_for_user(user).values("area_id")
+    return (
+        AdminArea.objects.filter(Q(pk__in=target_area_ids) | Q(pk__in=scope.area_ids))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+LINKABLE_PLAN_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_IMPLEMENTATION)
+
+
+def cap_actions_to_carry_out(user, *, area: AdminArea | None = None) -> QuerySet[Action]:
+    """Actions of approved Community Action Plans (approved or in implementation) the user may see, that a
+    project or a distribution can carry out; with ``area``, only plans whose target area covers it."""
+    queryset = cap_actions_for_user(user).filter(priority__plan__status__in=LINKABLE_PLAN_STATUSES)
+    if area is not None:
+        ancestors = [code for code in area.path.split("/") if code]
+        queryset = queryset.filter(priority__plan__target_area__area__pcode__in=ancestors)
+    return queryset.select_related("priority__plan").order_by("priority__plan__title", "priority__position", "position")
+
+
+def projects_for_actions(user, actions) -> QuerySet[CommunityProject]:
+    return projects_for_user(user).filter(cap_action__in=actions).order_by("reference")
+
+
+def lists_for_actions(user, actions) -> QuerySet[BeneficiaryList]:
+    return beneficiary_lists_for_user(user).filter(cap_action__in=actions).order_by("-planned_date", "pk")
+
+
+# --- assistance records -------------------------------------------------------------------------
+
+
+def records_for_user(user) -> QuerySet[AssistanceRecord]:
+    return scoped(AssistanceRecord.objects.all(), user).select_related(
+        "household__settlement__parent",
+        "member",
+        "activity_type",
+        "implementing_organisation",
+        "donor",
+        "programme",
+    )
+
+
+def record_get_for_user(*, user, pk: int) -> AssistanceRecord:
+    """One record the user may see; absent and not-yours both raise ``AssistanceRecord.DoesNotExist``."""
+    return records_for_user(user).select_related("planned_by", "approved_by", "delivered_by").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    status: str = ""
+    sector: str = ""
+    activity_type_id: int | None = None
+    area_path: str = ""
+    implementing_organisation_id: int | None = None
+    programme_id: int | None = None
+    delivered_from: datetime.date | None = None
+    delivered_to: datetime.date | None = None
+    text: str = ""
+
+
+def record_list_for_user(user, filters: RecordFilters | None = None) -> QuerySet[AssistanceRecord]:
+    filters = filters or RecordFilters()
+    queryset = records_for_user(user)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.sector:
+        queryset = queryset.filter(activity_type__sector=filters.sector)
+    if filters.activity_type_id:
+        queryset = queryset.filter(activity_type_id=filters.activity_type_id)
+    if filters.area_path:
+        queryset = queryset.filter(household__settlement__path__startswith=filters.area_path)
+    if filters.implementing_organisation_id:
+        queryset = queryset.filter(implementing_organisation_id=filters.implementing_organisation_id)
+    if filters.programme_id:
+        queryset = queryset.filter(programme_id=filters.programme_id)
+    if filters.delivered_from:
+        queryset = queryset.filter(delivered_on__gte=filters.delivered_from)
+    if filters.delivered_to:
+        queryset = queryset.filter(delivered_on__lte=filters.delivered_to)
+    if filters.text:
+        queryset = queryset.filter(
+            Q(household__reference__icontains=filters.text) | Q(household__head_name__icontains=filters.text)
+        )
+    return queryset.order_by("-updated_at", "-id")
+
+
+def household_assistance_for_user(user, household: Household) -> QuerySet[AssistanceRecord]:
+    return records_for_user(user).filter(household=household).order_by("-delivered_on", "-planned_date", "-id")
+
+
+def _overlap_types(activity_types: Iterable[ActivityType]) -> dict[int, ActivityType]:
+    """Every activity type sharing an overlap key with one of ``activity_types`` (the table is small)."""
+    keys = {t.overlap_key for t in activity_types}
+    return {t.pk: t for t in ActivityType.objects.all() if t.overlap_key in keys}
+
+
+def _implementer_owner() -> Case:
+    return Case(
+        When(
+            implementing_organisation__kind=OrganisationKind.INTERNAL_UNIT,
+            implementing_organisation__parent__isnull=False,
+            then=F("implementing_organisation__parent_id"),
+        ),
+        default=F("implementing_organisation_id"),
+        output_field=IntegerField(),
+    )
+
+
+def deliveries_for_households(
+    household_ids: Iterable[int], activity_types: Iterable[ActivityType]
+) -> list[rules.Delivery]:
+    """Delivered records of these households that share an overlap key with ``activity_types``, as plain
+    rows for ``rules.find_overlaps``. Used by services, which have already checked access to the households."""
+    related = _overlap_types(activity_types)
+    rows = (
+        AssistanceRecord.objects.filter(
+            household_id__in=list(household_ids), status=RecordStatus.DELIVERED, activity_type_id__in=list(related)
+        )
+        .annotate(implementer_owner=_implementer_owner())
+        .values(
+            "pk",
+            "household_id",
+            "member_id",
+            "activity_type_id",
+            "delivered_on",
+            "blocked_until",
+            "implementer_owner",
+            "implementing_organisation__acronym",
+        )
+    )
+    return [
+        rules.Delivery(
+            record_id=row["pk"],
+            household_id=row["household_id"],
+            member_id=row["member_id"],
+            activity_type_id=row["activity_type_id"],
+            overlap_key=related[row["activity_type_id"]].overlap_key,
+            delivered_on=row["delivered_on"],
+            blocked_until=row["blocked_until"],
+            implementer_id=row["implementer_owner"],
+            activity_name=related[row["activity_type_id"]].name,
+            implementer_name=row["implementing_organisation__acronym"],
+        )
+        for row in rows
+    ]
+
+
+def open_records_for_households(household_ids: Iterable[int], activity_types: Iterable[ActivityType]):
+    """(household, member, overlap key) of planned or approved records, to avoid planning the same twice."""
+    related = _overlap_types(activity_types)
+    rows = AssistanceRecord.objects.filter(
+        household_id__in=list(household_ids), status__in=OPEN_STATUSES, activity_type_id__in=list(related)
+    ).values_list("pk", "household_id", "member_id", "activity_type_id")
+    return [(pk, hh, member, related[type_id].overlap_key) for pk, hh, member, type_id in rows]
+
+
+# --- beneficiary lists --------------------------------------------------------------------------
+
+
+def beneficiary_lists_for_user(user, *, status: str = "") -> QuerySet[BeneficiaryList]:
+    queryset = scoped(BeneficiaryList.objects.all(), user).select_related(
+        "activity_type", "area", "programme", "created_by", "decided_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.annotate(
+        record_count=Count("records", filter=~Q(records__status=RecordStatus.CANCELLED)),
+        delivered_count=Count("records", filter=Q(records__status=RecordStatus.DELIVERED)),
+    ).order_by("-created_at", "-id")
+
+
+def beneficiary_list_get_for_user(*, user, pk: int) -> BeneficiaryList:
+    return beneficiary_lists_for_user(user).select_related("cap_action__priority__plan").get(pk=pk)
+
+
+def beneficiary_list_records(user, beneficiary_list: BeneficiaryList) -> QuerySet[AssistanceRecord]:
+    return (
+        records_for_user(user)
+        .filter(beneficiary_list=beneficiary_list)
+        .order_by("household__settlement__name", "household__reference", "member__name", "id")
+    )
+
+
+def lists_awaiting_approval(user) -> QuerySet[BeneficiaryList]:
+    return beneficiary_lists_for_user(user, status=ListStatus.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class ListCriteria:
+    """Profiling filters a beneficiary list is built from; kept on the list as JSON."""
+
+    displacement_statuses: tuple[str, ...] = ()
+    vulnerability_bands: tuple[str, ...] = ()
+    household_disability: str = ""  # "with" / "without" / "" (any)
+    sexes: tuple[str, ...] = ()
+    min_age: int | None = None
+    max_age: int | None = None
+    member_disability: bool = False
+
+    def as_json(self, area: AdminArea) -> dict:
+        data = {
+            "area": area.pcode,
+            "displacement_statuses": list(self.displacement_statuses),
+            "vulnerability_bands": list(self.vulnerability_bands),
+            "household_disability": self.household_disability,
+            "sexes": list(self.sexes),
+            "min_age": self.min_age,
+            "max_age": self.max_age,
+            "member_disability": self.member_disability,
+        }
+        return {k: v for k, v in data.items() if v not in ("", None, [], False)}
+
+
+@dataclass
+class Candidate:
+    household: Household
+    member: Member | None = None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CandidateSet:
+    eligible: list[Candidate]
+    excluded: list[Candidate]
+
+
+def _candidate_households(user, *, area: AdminArea, criteria: ListCriteria) -> QuerySet[Household]:
+    # A household recorded as a duplicate of another is assisted through the other one.
+    queryset = households_for_user(user).filter(settlement__path__startswith=area.path, duplicate_of__isnull=True)
+    if criteria.displacement_statuses:
+        queryset = queryset.filter(displacement_status__in=criteria.displacement_statuses)
+    if criteria.vulnerability_bands:
+        queryset = queryset.filter(vulnerability_band__in=criteria.vulnerability_bands)
+    if criteria.household_disability:
+        with_disability = Exists(Member.objects.filter(household=OuterRef("pk"), has_disability=True))
+        queryset = queryset.filter(with_disability if criteria.household_disability == "with" else ~with_disability)
+    return queryset
+
+
+def list_candidates(
+    user,
+    *,
+    activity_type: ActivityType,
+    area: AdminArea,
+    criteria: ListCriteria,
+    planned_date: datetime.date,
+    implementer_owner_id: int,
+) -> CandidateSet:
+    """Who a list with these criteria would hold, and who is left out and why: already planned for
+    the same activity, or already given it by the same organisation inside its repeat window. Deliveries
+    by another organisation do not exclude; they are shown as warnings."""
+    households = _candidate_households(user, area=area, criteria=criteria).order_by(
+        "settlement__name", "reference", "pk"
+    )
+    if activity_type.beneficiary == BeneficiaryKind.INDIVIDUAL:
+        members = members_for_user(user).filter(household__in=households.values("pk"))
+        if criteria.sexes:
+            members = members.filter(sex__in=criteria.sexes)
+        born_after, born_by = rules.birth_dates_for_age(criteria.min_age, criteria.max_age, planned_date)
+        if born_after is not None:
+            members = members.filter(date_of_birth__gt=born_after)
+        if born_by is not None:
+            members = members.filter(date_of_birth__lte=born_by)
+        if criteria.member_disability:
+            members = members.filter(has_disability=True)
+        pairs = [
+            (m.household, m)
+            for m in members.select_related("household__settlement").order_by(
+                "household__settlement__name", "household__reference", "name", "pk"
+            )
+        ]
+    else:
+        pairs = [(h, None) for h in households]
+
+    household_ids = {h.pk for h, _m in pairs}
+    deliveries = deliveries_for_households(household_ids, [activity_type])
+    by_household: dict[int, list[rules.Delivery]] = defaultdict(list)
+    for delivery in deliveries:
+        by_household[delivery.household_id].append(delivery)
+    open_keys = {
+        (hh, member)
+        for _pk, hh, member, key in open_records_for_households(household_ids, [activity_type])
+        if key == activity_type.overlap_key
+    }
+    eligible, excluded = [], []
+    for household, member in pairs:
+        candidate = Candidate(household=household, member=member)
+        member_id = member.pk if member else None
+        if (household.pk, member_id) in open_keys or (household.pk, None) in open_keys:
+            candidate.reason = "planned"
+            excluded.append(candidate)
+            continue
+        overlaps = rules.find_overlaps(
+            rules.Candidate(
+                household_id=household.pk,
+                member_id=member_id,
+                activity_type_id=activity_type.pk,
+                overlap_key=activity_type.overlap_key,
+                delivered_on=planned_date,
+                window_days=activity_type.repeat_window_days,
+                implementer_id=implementer_owner_id,
+            ),
+            by_household.get(household.pk, ()),
+        )
+        refusing = rules.refusing(overlaps)
+        label = member.name if member else household.reference
+        if refusing is not None:
+            candidate.reason = rules.overlap_message(refusing, beneficiary=label)
+            excluded.append(candidate)
+            continue
+        candidate.warnings = [rules.overlap_message(o, beneficiary=label) for o in overlaps]
+        eligible.append(candidate)
+    return CandidateSet(eligible=eligible, excluded=excluded)
+
+
+def vulnerability_bands_for_user(user) -> list[str]:
+    """The bands in use among the user's households (band names are set by profiling's scoring model)."""
+    return sorted(
+        b
+        for b in households_for_user(user)
+        .exclude(vulnerability_band="")
+        .order_by()
+        .values_list("vulnerability_band", flat=True)
+        .distinct()
+        if b
+    )
+
+
+# --- distributions ------------------------------------------------------------------------------
+
+
+def distributions_due_for_user(user, *, within_days: int = 14, limit: int = 20) -> list[dict]:
+    """Approved assistance waiting to be handed over, per activity and settlement, soonest first."""
+    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+    return list(
+        records_for_user(user)
+        .filter(status=RecordStatus.APPROVED)
+        .filter(Q(planned_date__isnull=True) | Q(planned_date__lte=horizon))
+        .order_by()
+        .values(
+            "activity_type_id",
+            "activity_type__name",
+            "household__settlement__pcode",
+            "household__settlement__name",
+        )
+        .annotate(count=Count("pk"), first_date=Min("planned_date"))
+        .order_by(F("first_date").asc(nulls_first=True), "activity_type__name", "household__settlement__name")[:limit]
+    )
+
+
+def distribution_records(user, *, activity_type: ActivityType, settlement: AdminArea) -> QuerySet[AssistanceRecord]:
+    """Approved records of one activity in one settlement: the list a field officer hands out from."""
+    return (
+        records_for_user(user)
+        .filter(activity_type=activity_type, household__settlement=settlement, status=RecordStatus.APPROVED)
+        .order_by("household__head_name", "household__reference", "member__name", "pk")
+    )
+
+
+def settlement_get_for_user(*, user, pcode: str) -> AdminArea:
+    scope = scope_for(user)
+    if scope is None:
+        raise AdminArea.DoesNotExist
+    return AdminArea.objects.filter(scope.areas_q(), level=3).select_related("parent").get(pcode=pcode)
+
+
+# --- cross-organisation overlaps ----------------------------------------------------------------
+
+
+def _window_end():
+    return Coalesce("blocked_until", Value(FAR_FUTURE), output_field=DateField())
+
+
+def _overlap_key():
+    return Coalesce(
+        NullIf(F("activity_type__overlap_group"), Value("")), F("activity_type__code"), output_field=CharField()
+    )
+
+
+def cross_org_overlaps_for_user(user) -> QuerySet[AssistanceRecord]:
+    """Delivered records that repeat, inside a repeat window, what another organisation delivered to the
+    same beneficiary. Each pair is listed once, under the later delivery. Not refused: reported for
+    managers to settle with the other organisation."""
+    earlier_by_other = (
+        AssistanceRecord.objects.filter(status=RecordStatus.DELIVERED, household_id=OuterRef("household_id"))
+        .annotate(
+            okey=_overlap_key(),
+            owner=_implementer_owner(),
+            window_end=_window_end(),
+            outer_member=ExpressionWrapper(OuterRef("member_zero"), output_field=IntegerField()),
+        )
+        .filter(okey=OuterRef("okey"))
+        .exclude(owner=OuterRef("owner"))
+        .filter(Q(member__isnull=True) | Q(outer_member=0) | Q(member_id=OuterRef("member_id")))
+        .filter(window_end__gt=F("delivered_on"))
+        .filter(window_end__gt=OuterRef("delivered_on"))
+        .filter(delivered_on__lt=OuterRef("window_end"))
+        .filter(
+            Q(delivered_on__lt=OuterRef("delivered_on"))
+            | Q(delivered_on=OuterRef("delivered_on"), pk__lt=OuterRef("pk"))
+        )
+    )
+    return (
+        records_for_user(user)
+        .filter(status=RecordStatus.DELIVERED)
+        .annotate(
+            okey=_overlap_key(),
+            owner=_implementer_owner(),
+            window_end=_window_end(),
+            member_zero=Coalesce("member_id", Value(0)),
+        )
+        .filter(window_end__gt=F("delivered_on"))
+        .filter(Exists(earlier_by_other))
+        .order_by("-delivered_on", "-pk")
+    )
+
+
+def overlap_partners(records: Sequence[AssistanceRecord]) -> dict[int, list[rules.Overlap]]:
+    """For records of a page of ``cross_org_overlaps_for_user``: the other organisation's deliveries."""
+    if not records:
+        return {}
+    deliveries = deliveries_for_households({r.household_id for r in records}, {r.activity_type for r in records})
+    result = {}
+    for record in records:
+        owner = record.implementing_organisation.data_owner_id
+        candidate = rules.Candidate(
+            household_id=record.household_id,
+            member_id=record.member_id,
+            activity_type_id=record.activity_type_id,
+            overlap_key=record.activity_type.overlap_key,
+            delivered_on=record.delivered_on,
+            window_days=None,
+            implementer_id=owner,
+        )
+        found = [
+            o
+            for o in rules.find_overlaps(candidate, deliveries, exclude_record=record.pk)
+            if not o.same_organisation
+            and rules.windows_overlap(
+                record.delivered_on, record.blocked_until, o.existing.delivered_on, o.existing.blocked_until
+            )
+        ]
+        result[record.pk] = found
+    return result
+
+
+# --- community projects ----------------------------------------------------------------------------
+
+
+def projects_for_user(user) -> QuerySet[CommunityProject]:
+    return scoped(CommunityProject.objects.all(), user).select_related(
+        "area__parent", "programme", "implementing_organisation", "donor"
+    )
+
+
+def project_get_for_user(*, user, pk: int) -> CommunityProject:
+    return projects_for_user(user).select_related("created_by", "cap_action__priority__plan").get(pk=pk)
+
+
+def project_list_for_user(
+    user, *, status: str = "", project_type: str = "", sector: str = "", area_path: str = ""
+) -> QuerySet[CommunityProject]:
+    queryset = projects_for_user(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if project_type:
+        queryset = queryset.filter(project_type=project_type)
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    if area_path:
+        queryset = queryset.filter(area__path__startswith=area_path)
+    return queryset.order_by("-updated_at", "-id")
+
+
+def project_updates(project: CommunityProject) -> QuerySet[ProjectUpdate]:
+    return project.updates.select_related("reported_by").order_by("-reported_on", "-id")
+
+
+# --- indicators: targets and reached ------------------------------------------------------------
+
+
+def targets_for_user(user) -> QuerySet[IndicatorTarget]:
+    return (
+        scoped(IndicatorTarget.objects.all(), user)
+        .select_related("indicator", "programme", "area__parent", "organisation")
+        .prefetch_related(Prefetch("indicator__activity_types", queryset=ActivityType.objects.only("pk")))
+    )
+
+
+def target_get_for_user(*, user, pk: int) -> IndicatorTarget:
+    return targets_for_user(user).get(pk=pk)
+
+
+def target_list_for_user(
+    user, *, sector: str = "", programme_id: int | None = None, area_path: str = "", on: datetime.date | None = None
+) -> QuerySet[IndicatorTarget]:
+    queryset = targets_for_user(user)
+    if sector:
+        queryset = queryset.filter(indicator__sector=sector)
+    if programme_id:
+        queryset = queryset.filter(programme_id=programme_id)
+    if area_path:
+        queryset = queryset.filter(area__path__startswith=area_path)
+    if on:
+        queryset = queryset.filter(period_start__lte=on, period_end__gte=on)
+    return queryset
+
+
+def target_spec(target: IndicatorTarget) -> rules.TargetSpec:
+    indicator = target.indicator
+    return rules.TargetSpec(
+        count_by=indicator.count_by,
+        area_path=target.area.path,
+        period_start=target.period_start,
+        period_end=target.period_end,
+        activity_type_ids=frozenset(t.pk for t in indicator.activity_types.all()),
+        project_types=frozenset(indicator.project_types or ()),
+        programme_id=target.programme_id,
+    )
+
+
+def reached_for_targets(targets: Sequence[IndicatorTarget]) -> dict[int, rules.Reached]:
+    """Reached figures of many targets from three queries (deliveries, members, projects), whatever
+    their number: rows are fetched once for all targets and counted by ``rules.compute_reached``."""
+    targets = list(targets)
+    if not targets:
+        return {}
+    specs = {t.pk: target_spec(t) for t in targets}
+    by_organisation: dict[int, list[int]] = defaultdict(list)
+    for target in targets:
+        by_organisation[target.organisation_id].append(target.pk)
+
+    deliveries: list[rules.DeliveryRow] = []
+    projects: list[rules.ProjectRow] = []
+    record_filter = Q(pk__in=[])
+    project_filter = Q(pk__in=[])
+    for organisation_id, target_ids in by_organisation.items():
+        chosen = [specs[pk] for pk in target_ids]
+        start = min(s.period_start for s in chosen)
+        end = max(s.period_end for s in chosen)
+        paths = [s.area_path for s in chosen]
+        type_ids = set().union(*(s.activity_type_ids for s in chosen if s.count_by in ("households", "individuals")))
+        if type_ids:
+            record_filter |= Q(
+                paths_q(paths, "household__settlement__"),
+                household__organisation_id=organisation_id,
+                activity_type_id__in=type_ids,
+                delivered_on__range=(start, end),
+            )
+        if any(s.count_by in ("projects", "project_people") for s in chosen):
+            project_filter |= Q(
+                paths_q(paths, "area__"), organisation_id=organisation_id, completed_on__range=(start, end)
+            )
+
+    rows = AssistanceRecord.objects.filter(record_filter, status=RecordStatus.DELIVERED).values_list(
+        "pk",
+        "household_id",
+        "member_id",
+        "activity_type_id",
+        "programme_id",
+        "delivered_on",
+        "household__settlement__path",
+        "household__displacement_status",
+    )
+    deliveries = [rules.DeliveryRow(*row) for row in rows]
+    members: dict[int, list[rules.MemberRow]] = {}
+    if any(s.count_by in ("households", "individuals") for s in specs.values()) and deliveries:
+        delivered_households = AssistanceRecord.objects.filter(record_filter, status=RecordStatus.DELIVERED).values(
+            "household_id"
+        )
+        member_rows = Member.objects.filter(household_id__in=delivered_households).values_list(
+            "pk", "household_id", "sex", "date_of_birth", "has_disability", "relationship"
+        )
+        members = rules.group_members(
+            rules.MemberRow(pk, hh, sex, born, disability, relationship == Relationship.HEAD)
+            for pk, hh, sex, born, disability, relationship in member_rows
+        )
+    reached_names = [name for name, _sex, _age in REACHED_FIELDS]
+    for row in CommunityProject.objects.filter(project_filter, status=ProjectStatus.COMPLETED).values(
+        "pk",
+        "project_type",
+        "programme_id",
+        "area__path",
+        "status",
+        "completed_on",
+        "reached_with_disability",
+        *reached_names,
+    ):
+        projects.append(
+            rules.ProjectRow(
+                project_id=row["pk"],
+                project_type=row["project_type"],
+                programme_id=row["programme_id"],
+                area_path=row["area__path"],
+                status=row["status"],
+                completed_on=row["completed_on"],
+                reached={(sex, age): row[name] for name, sex, age in REACHED_FIELDS},
+                with_disability=row["reached_with_disability"],
+            )
+        )
+    return {
+        pk: rules.compute_reached(spec, deliveries=deliveries, members=members, projects=projects)
+        for pk, spec in specs.items()
+    }
+
+
+def can_manage(user) -> bool:
+    scope = scope_for(user)
+    return scope is not None and scope.role in (Role.MANAGER, Role.ADMIN)
