@@ -30,6 +30,7 @@ class Route:
     job: str | None = None
     kwargs: dict = field(default_factory=dict)  # extra kwarg name -> kind, e.g. {"target_pk": "round_target"}
     lookup: str = "pk"
+    kwarg_name: str | None = None  # the URL's name for the lookup, when it is not the lookup itself
     everywhere: frozenset[str] = frozenset()  # roles that reach the records of any area (reference data)
 
 
@@ -116,6 +117,42 @@ ROUTES: dict[str, Route] = {
     "caps:workshop_create": Route(REGISTRARS),
     "caps:workshop_detail": Route(STAFF, kind="workshop"),
     "caps:workshop_edit": Route(REGISTRARS, kind="workshop"),
+    # assistance
+    "assistance:record_list": Route(STAFF),
+    "assistance:record_detail": Route(STAFF, kind="record"),
+    "assistance:record_approve": Route(MANAGER, kind="record", method="POST"),
+    "assistance:record_deliver": Route(REGISTRARS, kind="record"),
+    "assistance:record_cancel": Route(REGISTRARS, kind="record", method="POST"),
+    "assistance:household_plan": Route(REGISTRARS, kind="household", lookup="pk", kwarg_name="household_pk"),
+    "assistance:activity_type_list": Route(STAFF),
+    "assistance:activity_type_create": Route(PLANNERS),
+    "assistance:activity_type_edit": Route(PLANNERS, kind="activity_type"),
+    "assistance:programme_list": Route(STAFF),
+    "assistance:programme_create": Route(MANAGER),
+    "assistance:programme_edit": Route(MANAGER, kind="programme"),
+    "assistance:list_list": Route(STAFF),
+    "assistance:list_build": Route(REGISTRARS),
+    "assistance:list_detail": Route(STAFF, kind="beneficiary_list"),
+    "assistance:list_remove": Route(REGISTRARS, kind="beneficiary_list", method="POST"),
+    "assistance:list_submit": Route(REGISTRARS, kind="beneficiary_list", method="POST"),
+    "assistance:list_decide": Route(MANAGER, kind="beneficiary_list", method="POST"),
+    "assistance:distribution_index": Route(REGISTRARS),
+    "assistance:distribution": Route(
+        REGISTRARS, kind="settlement", lookup="pcode", kwargs={"activity_pk": "activity_type"}
+    ),
+    "assistance:overlap_list": Route(MANAGER),
+    "assistance:project_list": Route(STAFF),
+    "assistance:project_create": Route(MANAGER),
+    "assistance:project_detail": Route(STAFF, kind="project"),
+    "assistance:project_edit": Route(MANAGER, kind="project"),
+    "assistance:project_progress": Route(REGISTRARS, kind="project"),
+    "assistance:indicator_list": Route(STAFF),
+    "assistance:target_create": Route(MANAGER),
+    "assistance:target_detail": Route(STAFF, kind="target"),
+    "assistance:target_edit": Route(MANAGER, kind="target"),
+    "assistance:indicator_definitions": Route(STAFF),
+    "assistance:indicator_create": Route(PLANNERS),
+    "assistance:indicator_edit": Route(PLANNERS, kind="indicator"),
 }
 
 
@@ -145,4 +182,9 @@ API_ROUTES: dict[str, ApiRoute] = {
     "cap-workshop": ApiRoute(EVERYONE, kind="workshop"),
     "cap": ApiRoute(EVERYONE, kind="plan"),
     "cap-action": ApiRoute(EVERYONE, kind="action"),
+    "activity-type": ApiRoute(EVERYONE),
+    "assistance-record": ApiRoute(EVERYONE, kind="record"),
+    "community-project": ApiRoute(EVERYONE, kind="project", lookup="reference"),
+    "indicator": ApiRoute(EVERYONE),
+    "indicator-target": ApiRoute(EVERYONE, kind="target"),
 }

@@ -67,9 +67,10 @@ def _url(name: str, route: Route, world: World, role: str, position: str) -> str
         kwargs["pk"] = world.jobs[(owner, route.job)].pk
     if route.kind:
         obj = world.objects[route.kind][position]
-        kwargs[route.lookup] = getattr(obj, route.lookup)
+        kwargs[route.kwarg_name or route.lookup] = getattr(obj, route.lookup)
         for kwarg, kind in route.kwargs.items():
-            kwargs[kwarg] = world.objects[kind][position].pk
+            by_position = world.objects[kind]
+            kwargs[kwarg] = (by_position.get(position) or by_position[OWN]).pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -138,8 +139,9 @@ def test_every_api_endpoint_is_in_the_matrix():
     assert sorted(set(API_ROUTES) - registered) == []
 
 
-def _ids(response) -> set[str]:
-    return {str(row.get("id", row.get("pcode"))) for row in response.json().get("results", [])}
+def _ids(response, lookup: str) -> set[str]:
+    """What identifies each listed row: the lookup field when the rows carry it, else the id."""
+    return {str(row.get(lookup, row.get("id"))) for row in response.json().get("results", [])}
 
 
 @pytest.mark.parametrize("basename", sorted(API_ROUTES))
@@ -163,7 +165,7 @@ def test_api_access(basename, world, client, db):
             continue
         if route.kind is None:
             continue
-        seen = _ids(listing)
+        seen = _ids(listing, route.lookup if route.lookup != "pk" else "id")
         for position, obj in world.objects[route.kind].items():
             key = str(getattr(obj, route.lookup))
             detail = client.get(reverse(f"api:{basename}-detail", kwargs={route.lookup: key}))

@@ -162,5 +162,51 @@ def build_world() -> World:
     world.add("council", **councils)
     world.add("council_member", **{p: CouncilMemberFactory(council=c) for p, c in councils.items()})
     world.add("workshop", **{p: WorkshopFactory(target_area=t) for p, t in targets.items()})
+    _assistance(world, households, targets, {OWN: iom, OTHER_AREA: iom, OTHER_ORG: other}, world.users[Role.MANAGER])
     world.outsider = outsider
     return world
+
+
+def _assistance(world: World, households, targets, organisations, manager) -> None:
+    from assistance.models import BeneficiaryList
+    from assistance.tests.factories import (
+        ProgrammeFactory,
+        ProjectFactory,
+        RecordFactory,
+        TargetFactory,
+        activity,
+        indicator,
+    )
+
+    kit = activity("shl-nfi-kit")
+    world.add("activity_type", own=kit)
+    world.add("indicator", own=indicator("SHL-01"))
+    world.add("record", **{p: RecordFactory(household=h) for p, h in households.items()})
+    world.add(
+        "programme",
+        own=ProgrammeFactory(organisation=organisations[OWN]),
+        other_org=ProgrammeFactory(organisation=organisations[OTHER_ORG]),
+    )
+    world.add(
+        "beneficiary_list",
+        **{
+            p: BeneficiaryList.objects.create(
+                organisation=organisations[p],
+                title=f"Kits {p}",
+                activity_type=kit,
+                area=h.settlement,
+                planned_date=datetime.date(2026, 5, 1),
+                created_by=manager,
+            )
+            for p, h in households.items()
+        },
+    )
+    world.add(
+        "project",
+        **{
+            p: ProjectFactory(organisation=organisations[p], area=t.area, name=f"Water point {p}")
+            for p, t in targets.items()
+        },
+    )
+    world.add("target", **{p: TargetFactory(organisation=organisations[p], area=t.area) for p, t in targets.items()})
+    world.add("settlement", own=households[OWN].settlement, other_area=households[OTHER_AREA].settlement)
