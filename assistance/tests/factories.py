@@ -24,29 +24,9 @@ from assistance.models import (
     ProjectType,
     RecordStatus,
 )
-from core.models import AdminArea, AdminLevel, Organisation
 from core.tests.factories import OrganisationFactory, UserFactory
 from profiling.models import DisplacementStatus, Household, Member, Relationship, ShelterType
-from targeting.models import RoundStatus, ScoringModel, TargetArea, TargetingRound
-
-
-def targeted(area: AdminArea, organisation: Organisation, *, status: str = RoundStatus.APPROVED) -> TargetArea:
-    """An approved targeting round of ``organisation`` that selected ``area``."""
-    country = area
-    while country.parent_id is not None:
-        country = country.parent
-    model, _ = ScoringModel.objects.get_or_create(
-        organisation=organisation, name="Test ranking", version=1, defaults={"weights": {"idps": 1}}
-    )
-    targeting_round = TargetingRound.objects.create(
-        organisation=organisation,
-        name=f"Round for {area.pcode}",
-        area=country,
-        admin_level=AdminLevel.ADMIN2,
-        scoring_model=model,
-        status=status,
-    )
-    return TargetArea.objects.create(round=targeting_round, area=area, rationale="High returnee share")
+from profiling.tests.factories import targeted  # noqa: F401 - re-exported for assistance tests
 
 
 def activity(code: str) -> ActivityType:
