@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "csp",
     # Stage apps, left to right: each may import only those before it (abr/stages.py).
     *STAGE_APPS,
+    "scale",  # tooling: national-scale seeding for benchmarks
 ]
 
 MIDDLEWARE = [
