@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,8 +42,25 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows: a national list of a million households must not pay for an exact
+    count on every page. Beyond the cap the page says "of 200+" and people narrow with filters."""
+
+    @cached_property
+    def count(self) -> int:
+        items = self.object_list
+        counted = items.order_by()[: COUNT_CAP + 1].count() if hasattr(items, "query") else len(items)
+        self.is_capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
+
+    is_capped = False
+
+
 def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def form_errors_into(form, error: ValidationError) -> None:

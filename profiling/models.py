@@ -177,6 +177,8 @@ class Household(BaseModel):
         ordering = ["-registered_at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "settlement", "-registered_at"], name="household_scope_recent"),
+            # The list's order for wide scopes (a province, a country): walk newest first, stop at a page.
+            models.Index(fields=["organisation", "-registered_at", "-id"], name="household_org_recent"),
             models.Index(fields=["displacement_status"], name="household_status"),
             models.Index(fields=["organisation", "head_date_of_birth"], name="household_head_dob"),
         ]

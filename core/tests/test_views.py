@@ -197,3 +197,18 @@ def test_detail_sections_are_ordered_and_can_hide(field_officer):
     blocks = sections_for("testpage", field_officer, 7)
     assert [b["section"].key for b in blocks] == ["a", "b"]
     assert blocks[0]["context"] == {"n": 7}
+
+
+def test_long_lists_count_only_up_to_the_cap(monkeypatch, db, rf):
+    import core.views
+    from core.models import AdminArea
+
+    monkeypatch.setattr(core.views, "COUNT_CAP", 3)
+    for n in range(5):
+        AdminArea.objects.create(pcode=f"ZZ{n}", name=f"Z{n}", level=0, country_code="ZZZ")
+    page = core.views.page_of(rf.get("/"), AdminArea.objects.order_by("pcode"), size=2)
+    assert page.paginator.count == 3
+    assert page.paginator.is_capped is True
+    few = core.views.page_of(rf.get("/"), AdminArea.objects.filter(pcode="ZZ1"), size=2)
+    assert few.paginator.count == 1
+    assert few.paginator.is_capped is False
