@@ -7,6 +7,7 @@ class ProfilingConfig(AppConfig):
     verbose_name = _("Profiling")
 
     def ready(self) -> None:
-        from . import navigation
+        from . import navigation, retention
 
         navigation.register()
+        retention.register()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CalendarDateField
 from core.models import AdminArea
 from core.pcodes import normalise_pcode
+from core.uploads import check_upload
 from targeting.selectors import target_areas_for_user
 
 from . import rules, selectors, services
@@ -339,16 +340,13 @@ class ImportForm(forms.Form):
     )
 
     def clean_households(self):
-        upload = self.cleaned_data["households"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        return upload
+        return check_upload(self.cleaned_data["households"], allowed=(".csv", ".xlsx"))
 
     def clean_members(self):
         upload = self.cleaned_data.get("members")
-        if upload and not upload.name.lower().endswith((".csv", ".txt")):
+        if upload and not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("The members file must be a CSV; in a workbook, use its second sheet."))
-        return upload
+        return check_upload(upload, allowed=(".csv",)) if upload else upload
 
 
 class _TargetAreaForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AdminLevel
 from core.pcodes import normalise_pcode
 from core.tabular import is_xlsx
+from core.uploads import check_upload
 
 from . import rules, selectors
 from .models import DtmSource, PopulationGroup
@@ -63,7 +64,7 @@ class DtmImportForm(forms.Form):
                 _("The file is larger than %(mb)s MB; split it by province.")
                 % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
-        return upload
+        return check_upload(upload, allowed=(".csv", ".xlsx", ".xlsm"), max_bytes=MAX_UPLOAD_BYTES)
 
     def clean_reporting_date(self):
         value = self.cleaned_data["reporting_date"]

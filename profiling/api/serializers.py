@@ -45,6 +45,10 @@ class HouseholdSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         scope_resource = "households"
         # Without an identifiable agreement a partner gets neither names, phones nor exact places.
         personal_fields = ["reference", "head_name", "phone", "latitude", "longitude"]
+        # A CRC desk refers people; it does not need where they sleep or their finances.
+        hidden_for_roles = {
+            "desk_officer": ["latitude", "longitude", "has_income", "has_debt", "vulnerability_criteria"],
+        }
         pseudonymised = ["id", "duplicate_of"]
         pseudonym_kinds = {"duplicate_of": "profiling.household"}
         hxl = {

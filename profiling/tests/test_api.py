@@ -153,3 +153,13 @@ def test_token_without_households_scope_is_refused(client, admin_user, nrc, iom,
     _agreement(admin_user, nrc, iom, [places.khogyani])
     secret = _partner_token(admin_user, nrc, places, scopes=("reference:read",))
     assert client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 403
+
+
+def test_desk_officers_do_not_receive_location_or_finances(client, desk_officer, field_officer, data):
+    client.force_login(desk_officer)
+    row = client.get("/api/v1/households/").json()["results"][0]
+    for hidden in ("latitude", "longitude", "has_income", "has_debt", "vulnerability_criteria"):
+        assert hidden not in row
+    assert row["head_name"] == "Gul Ahmad"
+    client.force_login(field_officer)
+    assert "latitude" in client.get("/api/v1/households/").json()["results"][0]
