@@ -241,7 +241,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     action = form.cleaned_data.get("action", "") if form.is_valid() else ""
     events = selectors.audit_events_for_user(request.user, action=action)
-    return render(request, "core/audit_list.html", {"form": form, "events": page_of(request, events)})
+    # Reasons can quote a protection case (a consent override, a sensitive referral): sensitive readers only.
+    context = {
+        "form": form,
+        "events": page_of(request, events),
+        "can_read_reasons": request.user.has_perm("core.view_sensitive"),
+    }
+    return render(request, "core/audit_list.html", context)
 
 
 @login_required

@@ -212,3 +212,19 @@ def test_long_lists_count_only_up_to_the_cap(monkeypatch, db, rf):
     few = core.views.page_of(rf.get("/"), AdminArea.objects.filter(pcode="ZZ1"), size=2)
     assert few.paginator.count == 1
     assert few.paginator.is_capped is False
+
+
+def test_audit_reasons_are_shown_only_to_holders_of_the_sensitive_permission(client, admin_user):
+    from django.contrib.auth.models import Permission
+
+    from core.audit import audit_record
+
+    audit_record(actor=admin_user, action="referral.consent_override", reason="GBV survivor could not sign")
+    client.force_login(admin_user)
+    page = client.get(reverse("core:audit_list")).content.decode()
+    assert "GBV survivor" not in page
+    assert "reason recorded" in page
+    admin_user.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
+    admin_user = type(admin_user).objects.get(pk=admin_user.pk)
+    client.force_login(admin_user)
+    assert "GBV survivor" in client.get(reverse("core:audit_list")).content.decode()
