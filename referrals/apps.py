@@ -7,6 +7,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
-        from . import retention
+        from . import navigation, retention
 
+        navigation.register()
         retention.register()

@@ -194,6 +194,10 @@ class Visit(BaseModel):
         return f"{self.centre} {self.visited_at:%Y-%m-%d %H:%M}"
 
     @property
+    def purpose_labels(self) -> list[str]:
+        return [str(VisitPurpose(code).label) for code in self.purposes if code in VisitPurpose.values]
+
+    @property
     def is_quick(self) -> bool:
         """A walk-in recorded without a registered household."""
         return self.household_id is None
@@ -315,6 +319,13 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue today (``rules.is_overdue``)."""
+        from .rules import is_overdue
+
+        return is_overdue(deadline=self.deadline, status=self.status, today=timezone.localdate())
 
     @property
     def consent_overridden(self) -> bool:
@@ -508,6 +519,12 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_overdue(self) -> bool:
+        from .rules import complaint_overdue
+
+        return complaint_overdue(due_on=self.due_on, status=self.status, today=timezone.localdate())
 
     @property
     def is_psea(self) -> bool:

@@ -336,6 +336,11 @@ def follow_ups_due(user, *, today: datetime.date | None = None) -> QuerySet[Foll
     )
 
 
+def follow_ups_for_user(user) -> QuerySet[FollowUp]:
+    """Follow-ups of the referrals the user may see (the referring side's; partners have none)."""
+    return scoped(FollowUp.objects.all(), user).filter(referral__in=referrals_for_user(user).values("pk"))
+
+
 def recent_feedback(user, *, days: int = 7, limit: int = 10) -> list[ReferralEvent]:
     """Feedback providers sent to the user's agency recently."""
     scope = scope_for(user)
@@ -512,6 +517,26 @@ def psea_focal_points(*, organisation_id: int, area: AdminArea) -> list:
         .annotate(n=Count("pk"))
     )
     return sorted(rows, key=lambda u: (load.get(u.pk, 0), u.pk))
+
+
+def complaint_focal_points_for_user(user) -> QuerySet:
+    """Who a new (not sensitive) complaint may be assigned to when it is recorded: staff of the user's
+    organisation working in the user's areas. The service checks the complaint's own place and sensitivity."""
+    scope = scope_for(user)
+    if scope is None or not scope.area_paths:
+        return User.objects.none()
+    covering = Q(pk__in=[])
+    for path in scope.area_paths:
+        codes = [code for code in path.split("/") if code]
+        covering |= Q(membership__areas__pcode__in=codes) | Q(membership__areas__path__startswith=path)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(_staff_of_owner(scope.data_owner_id))
+        .filter(membership__role__in=sorted(rules.COMPLAINT_FOCAL_POINT_ROLES))
+        .filter(covering)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def complaint_focal_point_choices(*, complaint: Complaint) -> QuerySet:

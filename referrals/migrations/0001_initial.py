@@ -7,272 +7,872 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_partner_access'),
-        ('profiling', '0003_shared_sector_codes'),
+        ("core", "0004_partner_access"),
+        ("profiling", "0003_shared_sector_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResourceCentre',
+            name="ResourceCentre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('opening_hours', models.CharField(blank=True, max_length=200, verbose_name='opening hours')),
-                ('is_active', models.BooleanField(default=True, verbose_name='open')),
-                ('area', models.ForeignKey(help_text='The settlement or district where the centre is.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.adminarea', verbose_name='place')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("opening_hours", models.CharField(blank=True, max_length=200, verbose_name="opening hours")),
+                ("is_active", models.BooleanField(default=True, verbose_name="open")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        help_text="The settlement or district where the centre is.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.adminarea",
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'community resource centre',
-                'ordering': ['name'],
+                "verbose_name": "community resource centre",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='reference')),
-                ('kind', models.CharField(choices=[('complaint', 'Complaint'), ('feedback', 'Feedback or suggestion'), ('request', 'Request for information or help')], default='complaint', max_length=10, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('help_desk', 'Help desk'), ('hotline', 'Hotline'), ('complaint_box', 'Complaint box'), ('sms', 'SMS'), ('community_meeting', 'Community meeting')], max_length=20, verbose_name='channel')),
-                ('category', models.CharField(choices=[('information', 'Information about the programme'), ('eligibility', 'Targeting or eligibility'), ('assistance_quality', 'Quality or quantity of assistance'), ('access', 'Access or exclusion'), ('safety', 'Safety or security'), ('staff_conduct', 'Conduct of staff or partners'), ('fraud', 'Fraud or corruption'), ('psea', 'Sexual exploitation or abuse (PSEA)'), ('appreciation', 'Thanks and appreciation'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('sensitive', models.BooleanField(default=False, verbose_name='sensitive')),
-                ('description', models.TextField(verbose_name='what was said')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='anonymous')),
-                ('complainant_name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('complainant_phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('complainant_sex', models.CharField(blank=True, choices=[('f', 'Female'), ('m', 'Male')], max_length=1, verbose_name='sex')),
-                ('complainant_age_group', models.CharField(blank=True, choices=[('0-5', '0 to 5 years'), ('6-17', '6 to 17 years'), ('18-59', '18 to 59 years'), ('60+', '60 years and over')], max_length=10, verbose_name='age group')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('due_on', models.DateField(verbose_name='answer due')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('assigned', 'Assigned'), ('responded', 'Responded'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('response', models.TextField(blank=True, verbose_name='response')),
-                ('responded_on', models.DateField(blank=True, null=True, verbose_name='responded on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('closure_note', models.TextField(blank=True, verbose_name='closing note')),
-                ('complainant_satisfied', models.BooleanField(blank=True, null=True, verbose_name='complainant satisfied')),
-                ('anonymised_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('area', models.ForeignKey(help_text='Where it was received or what place it is about.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.adminarea', verbose_name='place')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='focal point')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='profiling.household', verbose_name='household')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('centre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='referrals.resourcecentre', verbose_name='resource centre')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="reference")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Complaint"),
+                            ("feedback", "Feedback or suggestion"),
+                            ("request", "Request for information or help"),
+                        ],
+                        default="complaint",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("help_desk", "Help desk"),
+                            ("hotline", "Hotline"),
+                            ("complaint_box", "Complaint box"),
+                            ("sms", "SMS"),
+                            ("community_meeting", "Community meeting"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("information", "Information about the programme"),
+                            ("eligibility", "Targeting or eligibility"),
+                            ("assistance_quality", "Quality or quantity of assistance"),
+                            ("access", "Access or exclusion"),
+                            ("safety", "Safety or security"),
+                            ("staff_conduct", "Conduct of staff or partners"),
+                            ("fraud", "Fraud or corruption"),
+                            ("psea", "Sexual exploitation or abuse (PSEA)"),
+                            ("appreciation", "Thanks and appreciation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("sensitive", models.BooleanField(default=False, verbose_name="sensitive")),
+                ("description", models.TextField(verbose_name="what was said")),
+                ("anonymous", models.BooleanField(default=False, verbose_name="anonymous")),
+                ("complainant_name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("complainant_phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "complainant_sex",
+                    models.CharField(
+                        blank=True, choices=[("f", "Female"), ("m", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                (
+                    "complainant_age_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("0-5", "0 to 5 years"),
+                            ("6-17", "6 to 17 years"),
+                            ("18-59", "18 to 59 years"),
+                            ("60+", "60 years and over"),
+                        ],
+                        max_length=10,
+                        verbose_name="age group",
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                ("due_on", models.DateField(verbose_name="answer due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("assigned", "Assigned"),
+                            ("responded", "Responded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("response", models.TextField(blank=True, verbose_name="response")),
+                ("responded_on", models.DateField(blank=True, null=True, verbose_name="responded on")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("closure_note", models.TextField(blank=True, verbose_name="closing note")),
+                (
+                    "complainant_satisfied",
+                    models.BooleanField(blank=True, null=True, verbose_name="complainant satisfied"),
+                ),
+                ("anonymised_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        help_text="Where it was received or what place it is about.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.adminarea",
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="focal point",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="profiling.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="referrals.resourcecentre",
+                        verbose_name="resource centre",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='service')),
-                ('sector', models.CharField(choices=[('SHL', 'Shelter and non-food items'), ('WSH', 'Water, sanitation and hygiene'), ('HEA', 'Health'), ('PRO', 'Protection'), ('PRO-CPN', 'Protection: child protection'), ('PRO-GBV', 'Protection: gender-based violence'), ('PRO-HLP', 'Protection: housing, land and property'), ('PRO-MIN', 'Protection: mine action'), ('FSC', 'Food security'), ('EDU', 'Education'), ('CCM', 'Camp coordination and camp management'), ('ERY', 'Early recovery and livelihoods'), ('MPC', 'Multi-purpose cash'), ('NUT', 'Nutrition'), ('AGR', 'Agriculture')], max_length=10, verbose_name='sector')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('opening_hours', models.CharField(blank=True, max_length=200, verbose_name='opening hours')),
-                ('criteria', models.TextField(blank=True, help_text='Eligibility criteria.', verbose_name='who may be referred')),
-                ('accepts_referrals', models.BooleanField(default=True, verbose_name='accepts referrals')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('areas', models.ManyToManyField(help_text='An area covers everything inside it.', related_name='+', to='core.adminarea', verbose_name='areas covered')),
-                ('maintained_by', models.ForeignKey(help_text='The agency whose managers keep this entry up to date.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='maintained by')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='core.organisation', verbose_name='provider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="service")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("SHL", "Shelter and non-food items"),
+                            ("WSH", "Water, sanitation and hygiene"),
+                            ("HEA", "Health"),
+                            ("PRO", "Protection"),
+                            ("PRO-CPN", "Protection: child protection"),
+                            ("PRO-GBV", "Protection: gender-based violence"),
+                            ("PRO-HLP", "Protection: housing, land and property"),
+                            ("PRO-MIN", "Protection: mine action"),
+                            ("FSC", "Food security"),
+                            ("EDU", "Education"),
+                            ("CCM", "Camp coordination and camp management"),
+                            ("ERY", "Early recovery and livelihoods"),
+                            ("MPC", "Multi-purpose cash"),
+                            ("NUT", "Nutrition"),
+                            ("AGR", "Agriculture"),
+                        ],
+                        max_length=10,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("contact_name", models.CharField(blank=True, max_length=200, verbose_name="contact person")),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="contact phone")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="contact email")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("opening_hours", models.CharField(blank=True, max_length=200, verbose_name="opening hours")),
+                (
+                    "criteria",
+                    models.TextField(blank=True, help_text="Eligibility criteria.", verbose_name="who may be referred"),
+                ),
+                ("accepts_referrals", models.BooleanField(default=True, verbose_name="accepts referrals")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        help_text="An area covers everything inside it.",
+                        related_name="+",
+                        to="core.adminarea",
+                        verbose_name="areas covered",
+                    ),
+                ),
+                (
+                    "maintained_by",
+                    models.ForeignKey(
+                        help_text="The agency whose managers keep this entry up to date.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="maintained by",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="core.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'ordering': ['sector', 'provider__acronym', 'name'],
+                "verbose_name": "service",
+                "ordering": ["sector", "provider__acronym", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('visited_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time of visit')),
-                ('visitor_name', models.CharField(blank=True, max_length=200, verbose_name="visitor's name")),
-                ('visitor_sex', models.CharField(blank=True, choices=[('f', 'Female'), ('m', 'Male')], max_length=1, verbose_name='sex')),
-                ('visitor_age_group', models.CharField(blank=True, choices=[('0-5', '0 to 5 years'), ('6-17', '6 to 17 years'), ('18-59', '18 to 59 years'), ('60+', '60 years and over')], max_length=10, verbose_name='age group')),
-                ('visitor_phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('purposes', models.JSONField(blank=True, default=list, verbose_name='purpose of the visit')),
-                ('consent_referral', models.BooleanField(blank=True, help_text='Asked at the desk; empty if not asked.', null=True, verbose_name='agrees to be referred')),
-                ('consent_partner_sharing', models.BooleanField(blank=True, null=True, verbose_name='agrees to share details with partner organisations')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('linked_at', models.DateTimeField(blank=True, null=True)),
-                ('anonymised_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='referrals.resourcecentre', verbose_name='resource centre')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='crc_visits', to='profiling.household', verbose_name='household')),
-                ('linked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='crc_visits', to='profiling.member', verbose_name='member')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visitor_settlement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.adminarea', verbose_name='lives in')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("visited_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="time of visit")),
+                ("visitor_name", models.CharField(blank=True, max_length=200, verbose_name="visitor's name")),
+                (
+                    "visitor_sex",
+                    models.CharField(
+                        blank=True, choices=[("f", "Female"), ("m", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                (
+                    "visitor_age_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("0-5", "0 to 5 years"),
+                            ("6-17", "6 to 17 years"),
+                            ("18-59", "18 to 59 years"),
+                            ("60+", "60 years and over"),
+                        ],
+                        max_length=10,
+                        verbose_name="age group",
+                    ),
+                ),
+                ("visitor_phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("purposes", models.JSONField(blank=True, default=list, verbose_name="purpose of the visit")),
+                (
+                    "consent_referral",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Asked at the desk; empty if not asked.",
+                        null=True,
+                        verbose_name="agrees to be referred",
+                    ),
+                ),
+                (
+                    "consent_partner_sharing",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="agrees to share details with partner organisations"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("linked_at", models.DateTimeField(blank=True, null=True)),
+                ("anonymised_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="referrals.resourcecentre",
+                        verbose_name="resource centre",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="crc_visits",
+                        to="profiling.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="crc_visits",
+                        to="profiling.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "visitor_settlement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.adminarea",
+                        verbose_name="lives in",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'walk-in',
-                'verbose_name_plural': 'walk-ins',
-                'ordering': ['-visited_at', '-id'],
+                "verbose_name": "walk-in",
+                "verbose_name_plural": "walk-ins",
+                "ordering": ["-visited_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='reference')),
-                ('client_name', models.CharField(max_length=200, verbose_name='client')),
-                ('client_sex', models.CharField(blank=True, choices=[('f', 'Female'), ('m', 'Male')], max_length=1, verbose_name='sex')),
-                ('client_age_group', models.CharField(blank=True, choices=[('0-5', '0 to 5 years'), ('6-17', '6 to 17 years'), ('18-59', '18 to 59 years'), ('60+', '60 years and over')], max_length=10, verbose_name='age group')),
-                ('client_phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('sector', models.CharField(choices=[('SHL', 'Shelter and non-food items'), ('WSH', 'Water, sanitation and hygiene'), ('HEA', 'Health'), ('PRO', 'Protection'), ('PRO-CPN', 'Protection: child protection'), ('PRO-GBV', 'Protection: gender-based violence'), ('PRO-HLP', 'Protection: housing, land and property'), ('PRO-MIN', 'Protection: mine action'), ('FSC', 'Food security'), ('EDU', 'Education'), ('CCM', 'Camp coordination and camp management'), ('ERY', 'Early recovery and livelihoods'), ('MPC', 'Multi-purpose cash'), ('NUT', 'Nutrition'), ('AGR', 'Agriculture')], max_length=10, verbose_name='sector')),
-                ('reason', models.TextField(verbose_name='reason for referral')),
-                ('urgency', models.CharField(choices=[('emergency', 'Emergency (within 24 hours)'), ('high', 'High (within 3 days)'), ('normal', 'Normal (within 10 days)'), ('low', 'Low (within 30 days)')], default='normal', max_length=10, verbose_name='urgency')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('sensitive', models.BooleanField(default=False, verbose_name='sensitive case')),
-                ('status', models.CharField(choices=[('sent', 'Sent'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('in_progress', 'In progress'), ('service_provided', 'Service provided'), ('closed', 'Closed')], default='sent', max_length=20, verbose_name='status')),
-                ('consent_recorded', models.BooleanField(default=False, verbose_name='consent recorded')),
-                ('consent_override_reason', models.TextField(blank=True, verbose_name='reason for sending without consent')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('decline_reason', models.TextField(blank=True, verbose_name='reason for declining')),
-                ('provided_at', models.DateTimeField(blank=True, null=True, verbose_name='service provided')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('closure_note', models.TextField(blank=True, verbose_name='closing note')),
-                ('last_feedback_at', models.DateTimeField(blank=True, null=True, verbose_name='last feedback')),
-                ('anonymised_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.adminarea', verbose_name='place')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('consent_overridden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='profiling.household', verbose_name='household')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='profiling.member', verbose_name='member')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('receiving_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='core.organisation', verbose_name='referred to')),
-                ('referred_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referred_from', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='referred by (organisation)')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.service', verbose_name='service')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.visit', verbose_name='walk-in')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="reference")),
+                ("client_name", models.CharField(max_length=200, verbose_name="client")),
+                (
+                    "client_sex",
+                    models.CharField(
+                        blank=True, choices=[("f", "Female"), ("m", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                (
+                    "client_age_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("0-5", "0 to 5 years"),
+                            ("6-17", "6 to 17 years"),
+                            ("18-59", "18 to 59 years"),
+                            ("60+", "60 years and over"),
+                        ],
+                        max_length=10,
+                        verbose_name="age group",
+                    ),
+                ),
+                ("client_phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("SHL", "Shelter and non-food items"),
+                            ("WSH", "Water, sanitation and hygiene"),
+                            ("HEA", "Health"),
+                            ("PRO", "Protection"),
+                            ("PRO-CPN", "Protection: child protection"),
+                            ("PRO-GBV", "Protection: gender-based violence"),
+                            ("PRO-HLP", "Protection: housing, land and property"),
+                            ("PRO-MIN", "Protection: mine action"),
+                            ("FSC", "Food security"),
+                            ("EDU", "Education"),
+                            ("CCM", "Camp coordination and camp management"),
+                            ("ERY", "Early recovery and livelihoods"),
+                            ("MPC", "Multi-purpose cash"),
+                            ("NUT", "Nutrition"),
+                            ("AGR", "Agriculture"),
+                        ],
+                        max_length=10,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason for referral")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("emergency", "Emergency (within 24 hours)"),
+                            ("high", "High (within 3 days)"),
+                            ("normal", "Normal (within 10 days)"),
+                            ("low", "Low (within 30 days)"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                ("sensitive", models.BooleanField(default=False, verbose_name="sensitive case")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("in_progress", "In progress"),
+                            ("service_provided", "Service provided"),
+                            ("closed", "Closed"),
+                        ],
+                        default="sent",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("consent_recorded", models.BooleanField(default=False, verbose_name="consent recorded")),
+                (
+                    "consent_override_reason",
+                    models.TextField(blank=True, verbose_name="reason for sending without consent"),
+                ),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent")),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                ("decline_reason", models.TextField(blank=True, verbose_name="reason for declining")),
+                ("provided_at", models.DateTimeField(blank=True, null=True, verbose_name="service provided")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("closure_note", models.TextField(blank=True, verbose_name="closing note")),
+                ("last_feedback_at", models.DateTimeField(blank=True, null=True, verbose_name="last feedback")),
+                ("anonymised_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.adminarea",
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consent_overridden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="profiling.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="profiling.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "receiving_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="core.organisation",
+                        verbose_name="referred to",
+                    ),
+                ),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referred_from",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="referred by (organisation)",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.service",
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.visit",
+                        verbose_name="walk-in",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('method', models.CharField(choices=[('phone', 'Phone call to the client'), ('visit', 'Client came to the CRC'), ('home_visit', 'Home visit'), ('provider', 'Contact with the provider')], default='phone', max_length=20, verbose_name='how')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheduled_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call to the client"),
+                            ("visit", "Client came to the CRC"),
+                            ("home_visit", "Home visit"),
+                            ("provider", "Contact with the provider"),
+                        ],
+                        default="phone",
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="follow_ups", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['done_on', 'due_on'], name='followup_due')],
+                "ordering": ["due_on", "id"],
+                "indexes": [models.Index(fields=["done_on", "due_on"], name="followup_due")],
             },
         ),
         migrations.CreateModel(
-            name='ReferralEvent',
+            name="ReferralEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('sent', 'Sent'), ('status', 'Status changed'), ('feedback', 'Feedback to the referring desk'), ('note', 'Message')], max_length=10)),
-                ('from_status', models.CharField(blank=True, choices=[('sent', 'Sent'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('in_progress', 'In progress'), ('service_provided', 'Service provided'), ('closed', 'Closed')], max_length=20)),
-                ('to_status', models.CharField(blank=True, choices=[('sent', 'Sent'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('in_progress', 'In progress'), ('service_provided', 'Service provided'), ('closed', 'Closed')], max_length=20)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('actor_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent"),
+                            ("status", "Status changed"),
+                            ("feedback", "Feedback to the referring desk"),
+                            ("note", "Message"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("in_progress", "In progress"),
+                            ("service_provided", "Service provided"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("in_progress", "In progress"),
+                            ("service_provided", "Service provided"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "actor_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
-                'indexes': [models.Index(fields=['referral', 'occurred_at'], name='referralevent_timeline')],
+                "ordering": ["occurred_at", "id"],
+                "indexes": [models.Index(fields=["referral", "occurred_at"], name="referralevent_timeline")],
             },
         ),
         migrations.AddConstraint(
-            model_name='resourcecentre',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='resourcecentre_unique_name'),
+            model_name="resourcecentre",
+            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="resourcecentre_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['organisation', 'area', 'status'], name='complaint_scope_status'),
+            model_name="complaint",
+            index=models.Index(fields=["organisation", "area", "status"], name="complaint_scope_status"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['assigned_to', 'status'], name='complaint_assignee_status'),
+            model_name="complaint",
+            index=models.Index(fields=["assigned_to", "status"], name="complaint_assignee_status"),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'psea'), _negated=True), ('sensitive', True), _connector='OR'), name='complaint_psea_is_sensitive'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("category", "psea"), _negated=True), ("sensitive", True), _connector="OR"),
+                name="complaint_psea_is_sensitive",
+            ),
         ),
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['sector', 'is_active'], name='service_sector_active'),
+            model_name="service",
+            index=models.Index(fields=["sector", "is_active"], name="service_sector_active"),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('provider', 'name'), name='service_unique_name'),
+            model_name="service",
+            constraint=models.UniqueConstraint(fields=("provider", "name"), name="service_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['organisation', 'centre', '-visited_at'], name='visit_centre_recent'),
+            model_name="visit",
+            index=models.Index(fields=["organisation", "centre", "-visited_at"], name="visit_centre_recent"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('household__isnull', False), models.Q(('visitor_name', ''), _negated=True), ('anonymised_at__isnull', False), _connector='OR'), name='visit_household_or_visitor', violation_error_message="Choose the household or write the visitor's name."),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("household__isnull", False),
+                    models.Q(("visitor_name", ""), _negated=True),
+                    ("anonymised_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="visit_household_or_visitor",
+                violation_error_message="Choose the household or write the visitor's name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('member__isnull', True), ('household__isnull', False), _connector='OR'), name='visit_member_has_household'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member__isnull", True), ("household__isnull", False), _connector="OR"),
+                name="visit_member_has_household",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['organisation', 'area', 'status'], name='referral_scope_status'),
+            model_name="referral",
+            index=models.Index(fields=["organisation", "area", "status"], name="referral_scope_status"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['receiving_organisation', 'status'], name='referral_receiver_status'),
+            model_name="referral",
+            index=models.Index(fields=["receiving_organisation", "status"], name="referral_receiver_status"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['status', 'deadline'], name='referral_status_deadline'),
+            model_name="referral",
+            index=models.Index(fields=["status", "deadline"], name="referral_status_deadline"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('household__isnull', False), ('visit__isnull', False), ('anonymised_at__isnull', False), _connector='OR'), name='referral_household_or_visit'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("household__isnull", False),
+                    ("visit__isnull", False),
+                    ("anonymised_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="referral_household_or_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('member__isnull', True), ('household__isnull', False), _connector='OR'), name='referral_member_has_household'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member__isnull", True), ("household__isnull", False), _connector="OR"),
+                name="referral_member_has_household",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_recorded', True), models.Q(('consent_override_reason', ''), _negated=True), ('anonymised_at__isnull', False), _connector='OR'), name='referral_consent_or_override', violation_error_message='A referral without recorded consent needs the reason for the override.'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("consent_recorded", True),
+                    models.Q(("consent_override_reason", ""), _negated=True),
+                    ("anonymised_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="referral_consent_or_override",
+                violation_error_message="A referral without recorded consent needs the reason for the override.",
+            ),
         ),
     ]

@@ -38,7 +38,8 @@ def test_referral_with_consent_is_sent_with_deadline_follow_up_and_audit(
     assert referral.receiving_organisation.acronym == "NRC"
     assert referral.area == household.settlement
     assert referral.deadline == today + datetime.timedelta(days=3)
-    assert referral.consent_recorded and not referral.consent_overridden
+    assert referral.consent_recorded
+    assert not referral.consent_overridden
     assert referral.client_name == "Bibi Hawa Ahmadzai"
     assert referral.client_phone == household.phone
     assert not referral.sensitive
@@ -46,10 +47,12 @@ def test_referral_with_consent_is_sent_with_deadline_follow_up_and_audit(
     assert referral.follow_ups.get().due_on == today + datetime.timedelta(days=4)
     event = AuditEvent.objects.get(action="referral.create", target_id=str(referral.pk))
     assert event.after["status"] == "sent"
-    assert "client_name" not in event.after and "reason" not in event.after
+    assert "client_name" not in event.after
+    assert "reason" not in event.after
     [message] = mail.outbox
     assert referral.reference in message.subject
-    assert "Bibi Hawa" not in message.body and "Land dispute" not in message.body
+    assert "Bibi Hawa" not in message.body
+    assert "Land dispute" not in message.body
 
 
 def test_referral_without_consent_is_refused_and_nothing_is_saved(desk_officer, household_without_consent, legal_aid):
@@ -108,7 +111,8 @@ def test_override_with_a_reason_is_audited_on_its_own(supervisor, household_with
 
 def test_override_reason_is_ignored_when_consent_exists(supervisor, household, legal_aid):
     referral = refer(supervisor, household, legal_aid, consent_override_reason="not needed")
-    assert referral.consent_recorded and referral.consent_override_reason == ""
+    assert referral.consent_recorded
+    assert referral.consent_override_reason == ""
     assert not AuditEvent.objects.filter(action="referral.consent_override").exists()
 
 
@@ -197,7 +201,9 @@ def test_full_workflow_by_the_right_parties(
     services.referral_transition(actor=desk_officer, referral=referral, verb="close", reason="Client satisfied")
     referral.refresh_from_db()
     assert referral.status == "closed"
-    assert referral.responded_at and referral.provided_at and referral.closed_at
+    assert referral.responded_at
+    assert referral.provided_at
+    assert referral.closed_at
     assert referral.closed_by == desk_officer
     assert referral.last_feedback_at is not None
     timeline = list(referral.events.values_list("kind", "to_status"))
@@ -232,7 +238,8 @@ def test_only_the_receiver_answers_and_only_the_referrer_closes(
     assert "status" in refused.value.message_dict
     services.referral_transition(actor=partner_user, referral=referral, verb="decline", reason="Outside our mandate")
     referral.refresh_from_db()
-    assert referral.status == "declined" and referral.decline_reason == "Outside our mandate"
+    assert referral.status == "declined"
+    assert referral.decline_reason == "Outside our mandate"
     with pytest.raises(PermissionDenied):
         services.referral_feedback(actor=desk_officer, referral=referral, note="hello")
 
@@ -311,11 +318,13 @@ def test_quick_walk_in_needs_minimal_details_and_links_later(desk_officer, centr
     referral = services.referral_create(
         actor=desk_officer, household=None, visit=visit, service=legal_aid, reason="HLP", urgency="low"
     )
-    assert referral.household is None and referral.client_name == "Shabnam"
+    assert referral.household is None
+    assert referral.client_name == "Shabnam"
     assert referral.area == centre.area
     services.visit_link_household(actor=desk_officer, visit=visit, household=household)
     referral.refresh_from_db()
-    assert referral.household == household and referral.area == household.settlement
+    assert referral.household == household
+    assert referral.area == household.settlement
     assert AuditEvent.objects.filter(action="referrals.visit.link", target_id=str(visit.pk)).exists()
 
 
@@ -323,7 +332,8 @@ def test_walk_in_of_a_household_and_who_may_log_it(desk_officer, field_officer, 
     visit = services.visit_record(
         actor=desk_officer, centre=centre, household=household, purposes=["information", "complaint"]
     )
-    assert visit.household == household and visit.visitor_name == ""
+    assert visit.household == household
+    assert visit.visitor_name == ""
     with pytest.raises(PermissionDenied):
         services.visit_record(actor=field_officer, centre=centre, household=household)
     with pytest.raises(ValidationError) as refused:
@@ -369,8 +379,10 @@ def test_psea_complaint_goes_only_to_the_psea_focal_point(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         received = complaint(desk_officer, places.kaga, category="psea", description="A distributor asked for favours")
-    assert received.sensitive and received.is_psea
-    assert received.assigned_to == psea_focal_point and received.status == "assigned"
+    assert received.sensitive
+    assert received.is_psea
+    assert received.assigned_to == psea_focal_point
+    assert received.status == "assigned"
     assert received.due_on == timezone.localdate() + datetime.timedelta(days=1)
     assert mail.outbox[0].to == [psea_focal_point.email]
     assert "favours" not in mail.outbox[0].body
@@ -393,13 +405,15 @@ def test_psea_complaint_goes_only_to_the_psea_focal_point(
 
 def test_psea_complaint_without_a_focal_point_is_held_unassigned(desk_officer, places):
     received = complaint(desk_officer, places.kaga, category="psea")
-    assert received.assigned_to is None and received.status == "open"
+    assert received.assigned_to is None
+    assert received.status == "open"
     assert not selectors.complaints_for_user(desk_officer).exists()
 
 
 def test_complaint_assign_respond_close(desk_officer, manager, sensitive_desk, field_officer, places):
     received = complaint(desk_officer, places.kaga)
-    assert received.reference.startswith("FC-IOM-") and received.status == "open"
+    assert received.reference.startswith("FC-IOM-")
+    assert received.status == "open"
     with pytest.raises(ValidationError) as refused:
         services.complaint_assign(actor=desk_officer, complaint=received, assignee=manager.__class__(pk=0))
     assert "assigned_to" in refused.value.message_dict
@@ -455,7 +469,8 @@ def test_complaint_bad_input_and_anonymous(desk_officer, field_officer_injil, pa
         complaint(desk_officer, places.karizak, channel="pigeon", category="x", description="")
     assert set(refused.value.message_dict) == {"channel", "category", "description", "area"}
     anonymous = complaint(desk_officer, places.kaga, anonymous=True, complainant_name="Someone")
-    assert anonymous.complainant_name == "" and anonymous.complainant_phone == ""
+    assert anonymous.complainant_name == ""
+    assert anonymous.complainant_phone == ""
     with pytest.raises(PermissionDenied):
         complaint(partner_user, places.kaga)
 
@@ -485,17 +500,23 @@ def test_closed_referrals_complaints_and_walk_ins_lose_personal_data_after_three
         area=places.kaga, status="closed", closed_on=old.date(), organisation=household.organisation
     )
     done = retention_sweep()
-    assert done["referrals.referral"] == 1 and done["referrals.complaint"] == 1 and done["referrals.visit"] == 1
+    assert done["referrals.referral"] == 1
+    assert done["referrals.complaint"] == 1
+    assert done["referrals.visit"] == 1
     closed.refresh_from_db()
     assert (closed.client_name, closed.client_phone, closed.reason, closed.household) == ("", "", "", None)
-    assert closed.anonymised_at is not None and closed.sector == "PRO-HLP"
+    assert closed.anonymised_at is not None
+    assert closed.sector == "PRO-HLP"
     assert closed.events.get().note == ""
     for kept in (recent, still_open):
         kept.refresh_from_db()
-        assert kept.client_name and kept.anonymised_at is None
+        assert kept.client_name
+        assert kept.anonymised_at is None
     old_complaint.refresh_from_db()
-    assert old_complaint.complainant_name == "" and old_complaint.description == ""
+    assert old_complaint.complainant_name == ""
+    assert old_complaint.description == ""
     visit.refresh_from_db()
-    assert visit.visitor_name == "" and visit.notes == ""
+    assert visit.visitor_name == ""
+    assert visit.notes == ""
     assert retention_sweep()["referrals.referral"] == 0
     assert Complaint.objects.count() == 1
