@@ -923,3 +923,12 @@ def complaint_close(
         after=snapshot(complaint, ["status", "closed_on", "complainant_satisfied"]),
     )
     return complaint
+
+
+@service
+def sensitive_referrals_listed(*, actor, referrals: Sequence[Referral]) -> None:
+    """Record that a page of a list (browser or API) showed ``actor`` these referrals' sensitive rows:
+    one audit event per page, naming every sensitive referral on it. Nothing when none is sensitive."""
+    shown = [r.pk for r in referrals if r.sensitive]
+    if shown:
+        audit_record(actor=actor, action="referral.list_view", after={"referrals": shown})

@@ -407,6 +407,7 @@ def _referral_list(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         scope = scope_for(request.user)
         referrals = referrals.filter(receiving_organisation_id=scope.organisation_id)
     page = page_of(request, referrals)
+    services.sensitive_referrals_listed(actor=request.user, referrals=page.object_list)
     return render(
         request,
         "referrals/referral_list.html",
