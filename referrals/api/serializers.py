@@ -8,15 +8,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from caps.api.serializers import code_field
 from core.api.serializers import ScopedFieldsMixin
+from core.sectors import Sector
 from referrals import rules
-from referrals.models import Complaint, Referral, ReferralEvent, Service, Visit
+from referrals.models import (
+    AgeGroup,
+    Channel,
+    Complaint,
+    ComplaintCategory,
+    ComplaintKind,
+    ComplaintStatus,
+    EventKind,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Service,
+    Sex,
+    Urgency,
+    Visit,
+)
 
 RECEIVER_ACTIONS = ("accept", "decline", "start", "provide")
 UPDATE_ACTIONS = (*RECEIVER_ACTIONS, "feedback", "message")
 
 
 class ServiceSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    sector = code_field(Sector.choices)
     provider = serializers.CharField(source="provider.acronym", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     areas = serializers.SerializerMethodField(help_text="P-codes of the areas covered (each covers its descendants)")
@@ -55,6 +73,9 @@ class ServiceSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
+    kind = code_field(EventKind.choices)
+    from_status = code_field(ReferralStatus.choices, blank=True)
+    to_status = code_field(ReferralStatus.choices, blank=True)
     actor = serializers.CharField(source="actor.get_full_name", read_only=True)
     organisation = serializers.CharField(source="actor_organisation.acronym", read_only=True)
 
@@ -64,6 +85,11 @@ class ReferralEventSerializer(serializers.ModelSerializer):
 
 
 class ReferralSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    status = code_field(ReferralStatus.choices)
+    urgency = code_field(Urgency.choices)
+    sector = code_field(Sector.choices)
+    client_sex = code_field(Sex.choices, blank=True)
+    client_age_group = code_field(AgeGroup.choices, blank=True)
     service_name = serializers.CharField(source="service.name", read_only=True)
     provider = serializers.CharField(source="receiving_organisation.acronym", read_only=True)
     referred_from = serializers.CharField(source="referred_from.acronym", read_only=True)
@@ -167,6 +193,8 @@ class ReferralUpdateSerializer(serializers.Serializer):
 
 
 class VisitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    visitor_sex = code_field(Sex.choices, blank=True)
+    visitor_age_group = code_field(AgeGroup.choices, blank=True)
     centre = serializers.CharField(source="centre.name", read_only=True)
     centre_pcode = serializers.CharField(source="centre.area.pcode", read_only=True)
     visitor_settlement_pcode = serializers.CharField(source="visitor_settlement.pcode", default=None, read_only=True)
@@ -200,6 +228,12 @@ class VisitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
 
 class ComplaintSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    kind = code_field(ComplaintKind.choices)
+    channel = code_field(Channel.choices)
+    category = code_field(ComplaintCategory.choices)
+    status = code_field(ComplaintStatus.choices)
+    complainant_sex = code_field(Sex.choices, blank=True)
+    complainant_age_group = code_field(AgeGroup.choices, blank=True)
     area_pcode = serializers.CharField(source="area.pcode", read_only=True)
     centre = serializers.CharField(source="centre.name", default=None, read_only=True)
     focal_point = serializers.CharField(source="assigned_to.get_full_name", default=None, read_only=True)
