@@ -272,12 +272,27 @@ class ReferralFilterForm(forms.Form):
 
 
 class StepForm(forms.Form):
+    """One step of the workflow; each step's form on the page has ids of its own (``id_step_<verb>_...``)."""
+
     verb = forms.ChoiceField(choices=[(v, t.label) for v, t in rules.TRANSITIONS.items()], widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason or note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, verb: str, **kwargs):
+        kwargs.setdefault("auto_id", f"id_step_{verb}_%s")
+        kwargs.setdefault("initial", {"verb": verb})
+        super().__init__(*args, **kwargs)
+        transition = rules.TRANSITIONS.get(verb)
+        if transition is not None and transition.needs_reason:
+            self.fields["reason"].label = _("Reason")
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["note"].label = label
 
 
 class FollowUpForm(forms.Form):

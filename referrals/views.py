@@ -459,9 +459,7 @@ def _render_detail(request: HttpRequest, referral: Referral, *, forms: dict | No
         "party": party,
         "is_receiver": party == rules.Party.RECEIVER,
         "is_referrer": party == rules.Party.REFERRER,
-        "steps": [
-            {"transition": t, "form": forms.get(f"step-{t.verb}") or StepForm(initial={"verb": t.verb})} for t in steps
-        ],
+        "steps": [{"transition": t, "form": forms.get(f"step-{t.verb}") or StepForm(verb=t.verb)} for t in steps],
         "overdue": rules.is_overdue(deadline=referral.deadline, status=referral.status, today=today),
         "days_overdue": rules.days_overdue(deadline=referral.deadline, status=referral.status, today=today),
         "events": list(referral.events.all()),
@@ -478,7 +476,7 @@ def _render_detail(request: HttpRequest, referral: Referral, *, forms: dict | No
         "can_feedback": rules.may_give_feedback(party=party, status=referral.status),
         "can_follow_up": rules.may_follow_up(party=party, status=referral.status),
         "can_message": party is not None and referral.status != "closed",
-        "feedback_form": forms.get("feedback") or NoteForm(prefix="feedback"),
+        "feedback_form": forms.get("feedback") or NoteForm(prefix="feedback", label=_("Feedback")),
         "message_form": forms.get("message") or NoteForm(prefix="message"),
         "follow_up_form": forms.get("follow_up") or FollowUpForm(prefix="follow_up", user=request.user),
         "today": today,
@@ -497,7 +495,7 @@ def _refused(request, referral, error, key, form) -> HttpResponse:
 @require_POST
 def referral_step(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_or_404(request, pk)
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, verb=request.POST.get("verb", "")[:20])
     if not form.is_valid():
         return _render_detail(request, referral, status=400)
     verb = form.cleaned_data["verb"]
@@ -519,7 +517,7 @@ def referral_step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_or_404(request, pk)
-    form = NoteForm(request.POST, prefix="feedback")
+    form = NoteForm(request.POST, prefix="feedback", label=_("Feedback"))
     if form.is_valid():
         try:
             services.referral_feedback(actor=request.user, referral=referral, note=form.cleaned_data["note"])

@@ -231,6 +231,10 @@ def test_partner_answers_in_the_browser_and_the_desk_sees_the_feedback(
     assert referral.reference in inbox
     home = client.get(reverse("core:home")).content.decode()
     assert referral.reference in home
+    detail = client.get(reverse("referrals:referral_detail", args=[referral.pk])).content.decode()
+    assert 'id="id_step_accept_reason"' in detail
+    assert 'id="id_step_decline_reason"' in detail
+    assert reverse("profiling:household_detail", args=[household.pk]) not in detail  # a partner has no household page
     response = client.post(reverse("referrals:referral_step", args=[referral.pk]), {"verb": "decline", "reason": ""})
     assert response.status_code == 400
     assert "Say why" in response.content.decode()
@@ -573,7 +577,25 @@ def test_complaint_pages_refuse_outsiders(client, request, outsider, places, iom
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, db):
-    for name in ("referral_list", "inbox", "service_list", "visit_list", "complaint_list", "visit_create"):
-        response = client.get(reverse(f"referrals:{name}"))
-        assert response.status_code == 302
+    urls = [
+        reverse(f"referrals:{name}")
+        for name in (
+            "referral_list",
+            "referral_create",
+            "inbox",
+            "service_list",
+            "service_create",
+            "visit_list",
+            "visit_create",
+            "complaint_list",
+            "complaint_create",
+        )
+    ]
+    urls += [
+        reverse(f"referrals:{name}", args=[1])
+        for name in ("referral_detail", "service_detail", "service_edit", "visit_detail", "complaint_detail")
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
         assert "/login/" in response.url
