@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--sensitive", type=float, default=0.05, help="share of sensitive referrals")
     parser.add_argument("--sends", type=int, default=50, help="referrals sent through the service and timed")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--slowest", type=int, default=0, help="also print the N slowest queries of each page")
     args = parser.parse_args()
 
     import django
@@ -171,6 +172,8 @@ def _run(args, CaptureQueriesContext, connection) -> None:
             send_times.append(time.perf_counter() - begin)
         send_queries.append(len(queries.captured_queries))
 
+    slowest: dict[str, list] = {}
+
     def page(client, url):
         def fetch():
             response = client.get(url)
@@ -181,6 +184,7 @@ def _run(args, CaptureQueriesContext, connection) -> None:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         count = len(queries.captured_queries)
+        slowest[url] = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[: args.slowest]
         median, _ = _timed(fetch, args.repeat)
         return median, count
 
@@ -199,6 +203,9 @@ def _run(args, CaptureQueriesContext, connection) -> None:
         "desk API page (100 rows)": page(desk_client, "/api/v1/referrals/"),
     }
     counts_ms, counts = _timed(lambda: selectors.referral_counts(desk, today=today), args.repeat)
+    for url, queries in slowest.items():
+        for query in queries:
+            print(f"  slow on {url}: {float(query['time']) * 1000:.1f} ms  {query['sql'][:400]}")
 
     print(f"\nReferrals benchmark: {args.referrals:,} referrals ({args.sensitive:.0%} sensitive) in one district")
     print(f"  set-up (bulk rows)                        {load_seconds:8.1f} s")

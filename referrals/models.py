@@ -298,9 +298,16 @@ class Referral(BaseModel):
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [
-            models.Index(fields=["organisation", "area", "status"], name="referral_scope_status"),
+            # Lists newest first, for the referring agency and for the receiving organisation (inbox).
+            models.Index(fields=["organisation", "-sent_at", "-id"], name="referral_owner_recent"),
+            models.Index(fields=["receiving_organisation", "-sent_at", "-id"], name="referral_receiver_recent"),
+            # Open referrals by deadline (home panel, overdue filter).
+            models.Index(
+                fields=["organisation", "deadline"],
+                condition=~Q(status="closed"),
+                name="referral_owner_open_deadline",
+            ),
             models.Index(fields=["receiving_organisation", "status"], name="referral_receiver_status"),
-            models.Index(fields=["status", "deadline"], name="referral_status_deadline"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -390,7 +397,7 @@ class FollowUp(BaseModel):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["done_on", "due_on"], name="followup_due")]
+        indexes = [models.Index(fields=["due_on"], condition=Q(done_on__isnull=True), name="followup_open_due")]
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.due_on}"
