@@ -10,7 +10,6 @@ from core.forms import CalendarDateField, PcodeListField
 from core.models import AdminLevel, Organisation
 from core.sectors import Sector
 
-from . import rules
 from .models import (
     AgeGroup,
     Channel,
@@ -272,18 +271,15 @@ class ReferralFilterForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    """One step of the workflow; each step's form on the page has ids of its own (``id_step_<verb>_...``)."""
+    """The note or reason sent with a step of the workflow; the step itself is the button pressed (``verb``)."""
 
-    verb = forms.ChoiceField(choices=[(v, t.label) for v, t in rules.TRANSITIONS.items()], widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason or note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args, verb: str, **kwargs):
-        kwargs.setdefault("auto_id", f"id_step_{verb}_%s")
-        kwargs.setdefault("initial", {"verb": verb})
-        super().__init__(*args, **kwargs)
-        transition = rules.TRANSITIONS.get(verb)
-        if transition is not None and transition.needs_reason:
-            self.fields["reason"].label = _("Reason")
+    reason = forms.CharField(
+        label=_("Reason or note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        help_text=_("Declining or withdrawing needs a reason; the other steps may carry a note."),
+    )
 
 
 class NoteForm(forms.Form):

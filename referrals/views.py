@@ -50,7 +50,7 @@ from .forms import (
     VisitFilterForm,
     VisitForm,
 )
-from .models import Complaint, FollowUp, Referral, Service, Visit
+from .models import Complaint, FollowUp, Referral, ReferralStatus, Service, Visit
 
 ALL = tuple(Role.values)
 STAFF = (Role.FIELD_STAFF, Role.DESK_OFFICER, Role.MANAGER, Role.ADMIN)
@@ -459,7 +459,8 @@ def _render_detail(request: HttpRequest, referral: Referral, *, forms: dict | No
         "party": party,
         "is_receiver": party == rules.Party.RECEIVER,
         "is_referrer": party == rules.Party.REFERRER,
-        "steps": [{"transition": t, "form": forms.get(f"step-{t.verb}") or StepForm(verb=t.verb)} for t in steps],
+        "steps": steps,
+        "step_form": forms.get("step") or StepForm(),
         "overdue": rules.is_overdue(deadline=referral.deadline, status=referral.status, today=today),
         "days_overdue": rules.days_overdue(deadline=referral.deadline, status=referral.status, today=today),
         "events": list(referral.events.all()),
@@ -495,10 +496,12 @@ def _refused(request, referral, error, key, form) -> HttpResponse:
 @require_POST
 def referral_step(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_or_404(request, pk)
-    form = StepForm(request.POST, verb=request.POST.get("verb", "")[:20])
+    form = StepForm(request.POST)
+    verb = request.POST.get("verb", "")
+    if verb not in rules.TRANSITIONS:
+        form.add_error(None, _("Choose a step."))
     if not form.is_valid():
-        return _render_detail(request, referral, status=400)
-    verb = form.cleaned_data["verb"]
+        return _render_detail(request, referral, forms={"step": form}, status=400)
     try:
         services.referral_transition(
             actor=request.user, referral=referral, verb=verb, reason=form.cleaned_data["reason"]
@@ -506,9 +509,11 @@ def referral_step(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         if isinstance(error, ValidationError) and "status" in getattr(error, "message_dict", {}):
             error = ValidationError({"reason": error.message_dict["status"]})
-        return _refused(request, referral, error, f"step-{verb}", form)
+        return _refused(request, referral, error, "step", form)
     messages.success(
-        request, _("Referral %(ref)s: %(step)s.") % {"ref": referral.reference, "step": rules.TRANSITIONS[verb].label}
+        request,
+        _("Referral %(ref)s is now “%(status)s”.")
+        % {"ref": referral.reference, "status": ReferralStatus(rules.TRANSITIONS[verb].target).label},
     )
     return redirect("referrals:referral_detail", pk=referral.pk)
 
