@@ -6,8 +6,25 @@ import pytest
 from referrals.models import Referral, Visit
 from tests.e2e import conftest as e2e
 
-browser = e2e.browser  # the shared browser fixtures (Chromium, a 360 px context, axe-core)
-journey = e2e.journey
+journey = e2e.journey  # a 360 px context with screenshots and axe-core, on the browser below
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only: closed before the other browser tests start their own."""
+    import os
+    from pathlib import Path
+
+    if not Path(e2e.CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {e2e.CHROMIUM}")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=e2e.CHROMIUM, headless=True, args=e2e.CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
