@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import selectors as core_selectors
 from core.audit import audit_read
-from core.models import AdminArea, Role
+from core.models import AdminArea, Organisation, Role
 from core.pcodes import normalise_pcode
 from core.permissions import role_required
 from core.scoping import scope_for
@@ -136,8 +136,6 @@ def service_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     scope = scope_for(request.user)
     providers = None
     if scope.role == Role.PARTNER:
-        from core.models import Organisation
-
         providers = Organisation.objects.filter(pk=scope.organisation_id)
     initial = {}
     if entry is not None:
