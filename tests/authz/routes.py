@@ -19,6 +19,10 @@ ADMIN = frozenset({AD})
 PLANNERS = frozenset({MG, AD})
 MANAGER = frozenset({MG})
 REGISTRARS = frozenset({FS, MG})
+REFERRERS = frozenset({FS, DO, MG})
+DESK = frozenset({DO, MG, AD})
+COMPLAINT_READERS = frozenset({DO, MG, AD})
+ADDRESSED = frozenset({"own", "other_area"})  # the world's referrals addressed to NRC
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,9 @@ class Route:
     lookup: str = "pk"
     kwarg_name: str | None = None  # the URL's name for the lookup, when it is not the lookup itself
     everywhere: frozenset[str] = frozenset()  # roles that reach the records of any area (reference data)
+    partner_positions: frozenset[str] = frozenset()  # records the partner reaches (addressed to it)
+    query: str | None = None  # the record goes in this query parameter instead of the path
+    data: dict = field(default_factory=dict)  # POST field name -> kind, resolved for the same position
 
 
 ROUTES: dict[str, Route] = {
@@ -153,6 +160,30 @@ ROUTES: dict[str, Route] = {
     "assistance:indicator_definitions": Route(STAFF),
     "assistance:indicator_create": Route(PLANNERS),
     "assistance:indicator_edit": Route(PLANNERS, kind="indicator"),
+    # referrals
+    "referrals:referral_list": Route(STAFF),
+    "referrals:referral_create": Route(REFERRERS, kind="household", query="household"),
+    "referrals:inbox": Route(EVERYONE),
+    "referrals:referral_detail": Route(EVERYONE, kind="referral", partner_positions=ADDRESSED),
+    "referrals:referral_step": Route(EVERYONE, kind="referral", method="POST", partner_positions=ADDRESSED),
+    "referrals:referral_feedback": Route(EVERYONE, kind="referral", method="POST", partner_positions=ADDRESSED),
+    "referrals:referral_message": Route(EVERYONE, kind="referral", method="POST", partner_positions=ADDRESSED),
+    "referrals:follow_up_schedule": Route(REFERRERS, kind="referral", method="POST"),
+    "referrals:follow_up_record": Route(REFERRERS, kind="follow_up", method="POST"),
+    "referrals:service_list": Route(EVERYONE),
+    "referrals:service_create": Route(frozenset({MG, AD, PT})),
+    "referrals:service_detail": Route(EVERYONE, kind="service", everywhere=EVERYONE),
+    "referrals:service_edit": Route(frozenset({MG, AD, PT}), kind="service", everywhere=frozenset({MG, AD, PT})),
+    "referrals:visit_list": Route(DESK),
+    "referrals:visit_create": Route(frozenset({DO, MG})),
+    "referrals:visit_detail": Route(DESK, kind="visit"),
+    "referrals:visit_link": Route(frozenset({DO, MG}), kind="visit", method="POST", data={"household": "household"}),
+    "referrals:complaint_list": Route(STAFF),
+    "referrals:complaint_create": Route(REFERRERS),
+    "referrals:complaint_detail": Route(COMPLAINT_READERS, kind="complaint"),
+    "referrals:complaint_assign": Route(COMPLAINT_READERS, kind="complaint", method="POST"),
+    "referrals:complaint_respond": Route(COMPLAINT_READERS, kind="complaint", method="POST"),
+    "referrals:complaint_close": Route(MANAGER, kind="complaint", method="POST"),
 }
 
 
@@ -187,4 +218,8 @@ API_ROUTES: dict[str, ApiRoute] = {
     "community-project": ApiRoute(EVERYONE, kind="project", lookup="reference"),
     "indicator": ApiRoute(EVERYONE),
     "indicator-target": ApiRoute(EVERYONE, kind="target"),
+    "referral-service": ApiRoute(EVERYONE, kind="service", everywhere=EVERYONE),
+    "referral": ApiRoute(EVERYONE, kind="referral", partner_positions=ADDRESSED),
+    "crc-visit": ApiRoute(DESK, kind="visit"),
+    "complaint": ApiRoute(COMPLAINT_READERS, kind="complaint"),
 }

@@ -61,6 +61,9 @@ def _positions(route: Route, world: World) -> list[str]:
 
 
 def _url(name: str, route: Route, world: World, role: str, position: str) -> str:
+    if route.query:
+        obj = world.objects[route.kind][position]
+        return f"{reverse(name)}?{route.query}={obj.pk}"
     kwargs = {}
     if route.job:
         owner = role if position == OWN else "someone"
@@ -74,8 +77,11 @@ def _url(name: str, route: Route, world: World, role: str, position: str) -> str
     return reverse(name, kwargs=kwargs)
 
 
-def _call(client, route: Route, url: str):
-    return client.post(url, {}) if route.method == "POST" else client.get(url)
+def _call(client, route: Route, url: str, world: World | None = None, position: str = OWN):
+    if route.method != "POST":
+        return client.get(url)
+    data = {name: world.objects[kind][position].pk for name, kind in route.data.items()} if world else {}
+    return client.post(url, data)
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
@@ -95,11 +101,14 @@ def test_route_access(name, world, client, db):
             user = world.users[role]
             client.force_login(user)
             url = _url(name, route, world, role, position)
-            status = _call(client, route, url).status_code
+            status = _call(client, route, url, world, position).status_code
             if route.public:
                 expected_ok = status < 500
             elif role not in route.roles:
                 expected_ok = status in (403, 404)
+            elif role == Role.PARTNER and route.kind and role not in route.everywhere:
+                reachable = position in route.partner_positions
+                expected_ok = (status not in (401, 403, 404) and status < 500) if reachable else status in (403, 404)
             elif position == OWN or role in route.everywhere:
                 expected_ok = status not in (401, 403, 404) and status < 500
             else:

@@ -162,7 +162,9 @@ def build_world() -> World:
     world.add("council", **councils)
     world.add("council_member", **{p: CouncilMemberFactory(council=c) for p, c in councils.items()})
     world.add("workshop", **{p: WorkshopFactory(target_area=t) for p, t in targets.items()})
-    _assistance(world, households, targets, {OWN: iom, OTHER_AREA: iom, OTHER_ORG: other}, world.users[Role.MANAGER])
+    organisations = {OWN: iom, OTHER_AREA: iom, OTHER_ORG: other}
+    _assistance(world, households, targets, organisations, world.users[Role.MANAGER])
+    _referrals(world, households, organisations, nrc, {OWN: kaga, OTHER_AREA: karizak, OTHER_ORG: kaga})
     world.outsider = outsider
     return world
 
@@ -210,3 +212,34 @@ def _assistance(world: World, households, targets, organisations, manager) -> No
     )
     world.add("target", **{p: TargetFactory(organisation=organisations[p], area=t.area) for p, t in targets.items()})
     world.add("settlement", own=households[OWN].settlement, other_area=households[OTHER_AREA].settlement)
+
+
+def _referrals(world: World, households, organisations, nrc, places) -> None:
+    """Referrals of each position are addressed to NRC (the partner), except the other agency's, which goes
+    to a provider of its own: the partner reaches the first two and not the third."""
+    from referrals.tests.factories import (
+        ComplaintFactory,
+        FollowUpFactory,
+        ReferralFactory,
+        ResourceCentreFactory,
+        ServiceFactory,
+        VisitFactory,
+    )
+
+    nrc_service = ServiceFactory(provider=nrc, maintained_by=organisations[OWN], name="NRC legal aid")
+    other_service = ServiceFactory(
+        provider=organisations[OTHER_ORG], maintained_by=organisations[OTHER_ORG], name="Other agency clinic"
+    )
+    world.add("service", own=nrc_service)
+    referrals = {
+        position: ReferralFactory(household=household, service=other_service if position == OTHER_ORG else nrc_service)
+        for position, household in households.items()
+    }
+    world.add("referral", **referrals)
+    world.add("follow_up", **{p: FollowUpFactory(referral=r) for p, r in referrals.items()})
+    centres = {p: ResourceCentreFactory(organisation=organisations[p], area=places[p], name=f"CRC {p}") for p in places}
+    world.add("visit", **{p: VisitFactory(centre=c) for p, c in centres.items()})
+    world.add(
+        "complaint",
+        **{p: ComplaintFactory(organisation=organisations[p], area=places[p]) for p in places},
+    )
