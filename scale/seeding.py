@@ -52,6 +52,7 @@ class Context:
     report: SeedReport
     say: Callable[[str], None]
     household_ids: list[int] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
 
 
 def _timed(context: Context, name: str, writer: BulkWriter, rows: Iterator[dict]) -> int:
@@ -178,6 +179,8 @@ def _households(context: Context, count: int) -> None:
     writer = BulkWriter(Household)
     start = writer.next_id()
     context.household_ids = list(range(start, start + count))
+    # Sizes are drawn first so households are written with them and members follow: no update pass.
+    context.sizes = [max(1, min(14, int(rng.gauss(6, 2.5)))) for _ in range(count)]
     band_names = [b for b, _ in BANDS]
     band_weights = [w for _, w in BANDS]
     now = timezone.now()
@@ -203,7 +206,7 @@ def _households(context: Context, count: int) -> None:
                 "phone": phone,
                 "phone_key": phone[-9:],
                 "intention": "stay",
-                "size": 0,
+                "size": context.sizes[offset],
                 "vulnerability_score": {"low": 2, "medium": 5, "high": 8, "very_high": 12}[band],
                 "vulnerability_band": band,
                 "registered_by_id": context.user.pk,
@@ -216,18 +219,15 @@ def _households(context: Context, count: int) -> None:
 
 
 def _members(context: Context) -> None:
-    from profiling.models import Household, Member
+    from profiling.models import Member
 
     rng = context.rng
     writer = BulkWriter(Member)
     start = writer.next_id()
-    sizes: dict[int, int] = {}
 
     def rows():
         pk = start
-        for household_id in context.household_ids:
-            size = max(1, min(14, int(rng.gauss(6, 2.5))))
-            sizes[household_id] = size
+        for household_id, size in zip(context.household_ids, context.sizes, strict=True):
             for n in range(size):
                 adult = n < 2
                 born = context.today - datetime.timedelta(
@@ -255,21 +255,6 @@ def _members(context: Context) -> None:
                 pk += 1
 
     _timed(context, "members", writer, rows())
-    start_time = time.perf_counter()
-    from django.db import connection
-
-    if connection.vendor == "postgresql" and context.household_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE profiling_household h SET size = m.n FROM "
-                "(SELECT household_id, count(*) AS n FROM profiling_member WHERE household_id BETWEEN %s AND %s "
-                "GROUP BY household_id) m WHERE h.id = m.household_id",
-                [context.household_ids[0], context.household_ids[-1]],
-            )
-    else:
-        for household_id, size in sizes.items():
-            Household.objects.filter(pk=household_id).update(size=size)
-    context.report.add("household sizes", len(sizes), time.perf_counter() - start_time)
 
 
 def _consents(context: Context) -> None:
