@@ -173,6 +173,8 @@ class AgreementForm(forms.Form):
         ("assessments", _("Community assessments and facilities")),
         ("caps", _("Community action plans")),
         ("assistance", _("Assistance and projects")),
+        ("referrals", _("Referrals and their follow-ups")),
+        ("complaints", _("Feedback and complaints")),
         ("monitoring", _("Check-ins")),
     ]
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Organisation.objects.filter(is_active=True))

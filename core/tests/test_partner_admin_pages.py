@@ -110,3 +110,19 @@ def test_lists_keep_a_constant_number_of_queries(client, admin_user, nrc, iom, p
     add(15)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("core:token_list"))
+
+
+def test_every_shareable_kind_of_record_can_be_named_in_an_agreement():
+    """A model that declares a scope_resource is only shareable if an admin can put it in an agreement."""
+    from django.apps import apps
+
+    from abr.stages import STAGE_APPS
+    from core.forms import AgreementForm
+
+    offered = {value for value, _label in AgreementForm.RESOURCES}
+    declared = {
+        model.scope_resource
+        for model in apps.get_models()
+        if model._meta.app_label in STAGE_APPS and getattr(model, "scope_resource", None)
+    }
+    assert declared <= offered, f"not offered in agreements: {sorted(declared - offered)}"
