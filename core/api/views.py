@@ -2,10 +2,11 @@
 
 import django_filters
 from rest_framework import permissions, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.settings import api_settings
 
 from core.models import AdminArea, Organisation
-from core.scoping import user_has_role
+from core.scoping import scope_for, user_has_role
 
 from .filters import AreaPcodeFilter, UpdatedSinceFilterSet
 from .serializers import AdminAreaSerializer, OrganisationSerializer
@@ -37,6 +38,20 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if self.selector is None:
             raise NotImplementedError(f"{type(self).__name__} must set selector")
         return type(self).selector(self.request.user)
+
+    def get_object(self):
+        """A partner with de-identified access gets rows only through the list.
+
+        Its rows carry pseudonyms, not ids; fetching ``/<id>/`` would pair a database id with its
+        pseudonym, one probe at a time, and let two partners join their extracts.
+        """
+        meta = getattr(self.get_serializer_class(), "Meta", None)
+        resource = getattr(meta, "scope_resource", None)
+        scope = scope_for(self.request.user)
+        hides_ids = "id" in getattr(meta, "pseudonymised", ["id"])
+        if resource and hides_ids and scope.is_partner and not scope.identifiable(resource):
+            raise NotFound("De-identified records are served by the list endpoint (filter with updated_since).")
+        return super().get_object()
 
 
 class AdminAreaFilter(django_filters.FilterSet):

@@ -140,6 +140,10 @@ def test_partner_token_gets_de_identified_households_of_its_agreement_areas(clie
         "Gul Ahmad"
         not in client.get("/api/v1/households/?format=hxl", HTTP_AUTHORIZATION=f"Bearer {secret}").content.decode()
     )
+    # A database id fetched one by one would pair it with its pseudonym: de-identified rows come only by list.
+    detail = client.get(f"/api/v1/households/{data['kaga'].pk}/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert detail.status_code == 404
+    assert "list endpoint" in detail.json()["error"]["message"]
 
 
 def test_identifiable_agreement_and_token_areas(client, admin_user, nrc, iom, places, data):
