@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo worker beat bench fuzz clean
+.PHONY: run test lint format migrate demo worker beat bench fuzz messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ beat: install
 
 fuzz: install
 	ABR_FUZZ_EXAMPLES=200 ABR_FUZZ_RANDOM=1 $(BIN)/pytest tests/test_api_fuzz.py -p no:cacheprovider
+
+# Refresh the catalogues after changing user-facing text, translate the new entries, then compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l fa_AF -l ps -l ar --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench: install
 	$(BIN)/python benchmarks/run.py

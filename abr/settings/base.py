@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
 from abr.stages import STAGE_APPS
@@ -110,6 +111,8 @@ LANGUAGES = [
     ("ps", _("Pashto")),
     ("ar", _("Arabic")),
 ]
+# Pashto is written right to left; Django's default list knows Dari (through "fa") and Arabic only.
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Kabul")
 USE_I18N = True

@@ -186,6 +186,21 @@ def test_user_language_preference_turns_the_page_right_to_left(client, field_off
     html = client.get(reverse("core:home")).content.decode()
     assert 'dir="rtl"' in html
     assert 'lang="ar"' in html
+    assert "تسجيل الخروج" in html  # "Sign out", from the compiled Arabic catalogue
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "sign_out"),
+    [("fa-af", "rtl", "خروج"), ("ps", "rtl", "وتل"), ("en", "ltr", "Sign out")],
+)
+def test_each_language_shows_its_own_words(client, field_officer, language, direction, sign_out):
+    from core import services
+
+    services.user_set_preferences(actor=field_officer, language=language, calendar="gregorian")
+    client.force_login(field_officer)
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'dir="{direction}"' in html
+    assert sign_out in html
 
 
 def test_detail_sections_are_ordered_and_can_hide(field_officer):
