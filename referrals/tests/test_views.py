@@ -220,6 +220,22 @@ def test_refer_without_consent_shows_the_gate_and_saves_nothing(
     assert AuditEvent.objects.filter(action="referral.consent_override", reason="Eviction today").exists()
 
 
+def test_refusal_for_missing_consent_is_announced_at_the_top_of_the_form(client, desk_officer, household, legal_aid):
+    """The refusal stands in the consent panel, announced, with a link to the answer to record; on a phone
+    the message beside the checkbox at the foot of the form was out of sight after the page came back."""
+    household.consents.filter(purpose="referral").delete()
+    client.force_login(desk_officer)
+    data = {"household": household.pk, "service": legal_aid.pk, "reason": "HLP", "urgency": "normal"}
+    page = client.post(reverse("referrals:referral_create"), data).content.decode()
+    panel = page[page.index('aria-labelledby="h-consent"') : page.index("</section>")]
+    assert 'role="alert"' in panel
+    assert "No consent recorded for: Referral to other services." in panel
+    assert 'href="#id_consent_given_now"' in panel
+    assert not Referral.objects.exists()
+    form = client.get(f"{reverse('referrals:referral_create')}?household={household.pk}").content.decode()
+    assert 'id="consent-refused"' not in form
+
+
 def test_partner_answers_in_the_browser_and_the_desk_sees_the_feedback(
     client, desk_officer, partner_user, household, legal_aid
 ):
