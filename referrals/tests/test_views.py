@@ -236,6 +236,24 @@ def test_refusal_for_missing_consent_is_announced_at_the_top_of_the_form(client,
     assert 'id="consent-refused"' not in form
 
 
+def test_referral_dates_are_the_local_day_in_the_users_calendar(client, desk_officer, household, legal_aid):
+    """Sent at 21:00 UTC on 20 March 2026, 01:30 on the 21st in Kabul: the referral shows the 21st."""
+    referral = services.referral_create(
+        actor=desk_officer, household=household, service=legal_aid, reason="Land dispute", urgency="normal"
+    )
+    evening = datetime.datetime(2026, 3, 20, 21, 0, tzinfo=datetime.UTC)
+    Referral.objects.filter(pk=referral.pk).update(sent_at=evening)
+    referral.events.update(occurred_at=evening)
+    client.force_login(desk_officer)
+    page = client.get(reverse("referrals:referral_detail", args=[referral.pk])).content.decode()
+    assert "2026-03-20" not in page
+    assert page.count("2026-03-21") >= 2  # sent, and the timeline
+    desk_officer.calendar = "solar_hijri"
+    desk_officer.save(update_fields=["calendar"])
+    page = client.get(reverse("referrals:referral_detail", args=[referral.pk])).content.decode()
+    assert page.count("1405-01-01 (1 Hamal 1405)") >= 2
+
+
 def test_partner_answers_in_the_browser_and_the_desk_sees_the_feedback(
     client, desk_officer, partner_user, household, legal_aid
 ):
