@@ -228,6 +228,29 @@ def test_detail_and_edit_are_not_found_outside_scope(
     assert client.get(reverse("profiling:household_create")).status_code == 403
 
 
+def test_dates_show_in_the_users_calendar_on_the_local_day(client, field_officer, places, open_khogyani):
+    """Registered at 21:00 UTC on 20 March 2026 is 01:30 on the 21st in Kabul: pages show the 21st, in the
+    calendar the user reads (Solar Hijri: 1 Hamal 1405)."""
+    household = register(field_officer, places.kaga)
+    evening = datetime.datetime(2026, 3, 20, 21, 0, tzinfo=datetime.UTC)
+    Household.objects.filter(pk=household.pk).update(registered_at=evening, arrival_date=datetime.date(2026, 3, 21))
+    household.consents.update(recorded_at=evening)
+    client.force_login(field_officer)
+    detail = client.get(reverse("profiling:household_detail", args=[household.pk])).content.decode()
+    listing = client.get(reverse("profiling:household_list")).content.decode()
+    assert "2026-03-21" in detail
+    assert "2026-03-20" not in detail
+    assert "2026-03-21" in listing
+    assert "2026-03-20" not in listing
+    field_officer.calendar = "solar_hijri"
+    field_officer.save(update_fields=["calendar"])
+    detail = client.get(reverse("profiling:household_detail", args=[household.pk])).content.decode()
+    listing = client.get(reverse("profiling:household_list")).content.decode()
+    assert detail.count("1405-01-01 (1 Hamal 1405)") >= 3  # arrived, registered, consents
+    assert "2026-03-21" not in detail
+    assert "1405-01-01 (1 Hamal 1405)" in listing
+
+
 def test_partner_and_anonymous_see_no_household_page(client, partner_user, db):
     client.force_login(partner_user)
     assert client.get(reverse("profiling:household_list")).status_code == 403

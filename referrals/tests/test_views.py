@@ -220,6 +220,40 @@ def test_refer_without_consent_shows_the_gate_and_saves_nothing(
     assert AuditEvent.objects.filter(action="referral.consent_override", reason="Eviction today").exists()
 
 
+def test_refusal_for_missing_consent_is_announced_at_the_top_of_the_form(client, desk_officer, household, legal_aid):
+    """The refusal stands in the consent panel, announced, with a link to the answer to record; on a phone
+    the message beside the checkbox at the foot of the form was out of sight after the page came back."""
+    household.consents.filter(purpose="referral").delete()
+    client.force_login(desk_officer)
+    data = {"household": household.pk, "service": legal_aid.pk, "reason": "HLP", "urgency": "normal"}
+    page = client.post(reverse("referrals:referral_create"), data).content.decode()
+    panel = page[page.index('aria-labelledby="h-consent"') : page.index("</section>")]
+    assert 'role="alert"' in panel
+    assert "No consent recorded for: Referral to other services." in panel
+    assert 'href="#id_consent_given_now"' in panel
+    assert not Referral.objects.exists()
+    form = client.get(f"{reverse('referrals:referral_create')}?household={household.pk}").content.decode()
+    assert 'id="consent-refused"' not in form
+
+
+def test_referral_dates_are_the_local_day_in_the_users_calendar(client, desk_officer, household, legal_aid):
+    """Sent at 21:00 UTC on 20 March 2026, 01:30 on the 21st in Kabul: the referral shows the 21st."""
+    referral = services.referral_create(
+        actor=desk_officer, household=household, service=legal_aid, reason="Land dispute", urgency="normal"
+    )
+    evening = datetime.datetime(2026, 3, 20, 21, 0, tzinfo=datetime.UTC)
+    Referral.objects.filter(pk=referral.pk).update(sent_at=evening)
+    referral.events.update(occurred_at=evening)
+    client.force_login(desk_officer)
+    page = client.get(reverse("referrals:referral_detail", args=[referral.pk])).content.decode()
+    assert "2026-03-20" not in page
+    assert page.count("2026-03-21") >= 2  # sent, and the timeline
+    desk_officer.calendar = "solar_hijri"
+    desk_officer.save(update_fields=["calendar"])
+    page = client.get(reverse("referrals:referral_detail", args=[referral.pk])).content.decode()
+    assert page.count("1405-01-01 (1 Hamal 1405)") >= 2
+
+
 def test_partner_answers_in_the_browser_and_the_desk_sees_the_feedback(
     client, desk_officer, partner_user, household, legal_aid
 ):
