@@ -549,9 +549,10 @@ def _email_reminder(user_id: int, check_in_ids: list[int]) -> int:
 @service
 def notifications_mark_read(*, actor) -> int:
     """Mark the actor's in-app reminders read."""
-    count = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True, channel=Channel.IN_APP).update(
-        read_at=timezone.now()
-    )
-    if count:
-        audit_record(actor=actor, action="monitoring.notifications.read", after={"count": count})
+    unread = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True, channel=Channel.IN_APP)
+    ids = list(unread.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    count = Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
+    audit_record(actor=actor, action="monitoring.notifications.read", after={"count": count})
     return count
