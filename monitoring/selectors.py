@@ -68,7 +68,9 @@ def movements_of_household(*, user, household) -> list[MovementCase]:
 def checkins_for_user(user) -> QuerySet[CheckIn]:
     if _role(user) is None:
         return CheckIn.objects.none()
-    return scoped(CheckIn.objects.all(), user).select_related("household__settlement", "assigned_to", "movement")
+    return scoped(CheckIn.objects.all(), user).select_related(
+        "household__settlement__parent", "assigned_to", "movement"
+    )
 
 
 def checkin_get_for_user(*, user, pk: int) -> CheckIn:
