@@ -89,7 +89,7 @@ def test_partner_under_an_agreement_reads_de_identified_check_ins(
 
 def test_token_needs_the_monitoring_scope(client, admin_user, nrc, household):
     CheckInFactory(household=household)
-    token, secret = core_services.api_token_create(
+    _token, secret = core_services.api_token_create(
         actor=admin_user,
         organisation=nrc,
         name="NRC system",
@@ -98,7 +98,7 @@ def test_token_needs_the_monitoring_scope(client, admin_user, nrc, household):
         expires_at=timezone.now() + datetime.timedelta(days=30),
     )
     assert client.get("/api/v1/check-ins/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 403
-    token, secret = core_services.api_token_create(
+    _token, secret = core_services.api_token_create(
         actor=admin_user,
         organisation=nrc,
         name="NRC monitoring",
