@@ -28,7 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abr.settings.test")
 
 BARE_SQL = (
     "SELECT id, due_on, assigned_to_id FROM monitoring_checkin "
-    "WHERE status = 'open' AND reminded_for IS NULL AND assigned_to_id IS NOT NULL AND due_on <= %s ORDER BY id"
+    "WHERE status = 'open' AND reminded_for IS NULL AND assigned_to_id IS NOT NULL AND due_on <= %s ORDER BY due_on, id"
 )
 
 
@@ -148,13 +148,13 @@ def _run(args, connection) -> None:
     load_seconds = time.perf_counter() - start
 
     def scan():
-        rows, last = 0, 0
+        rows, last = 0, None
         while True:
-            batch = selectors.checkins_needing_reminder(today=today, after_id=last)
+            batch = selectors.checkins_needing_reminder(today=today, after=last)
             if not batch:
                 return rows
             rows += len(batch)
-            last = batch[-1][0]
+            last = (batch[-1][1], batch[-1][0])
 
     def bare():
         with connection.cursor() as cursor:

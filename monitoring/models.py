@@ -253,9 +253,9 @@ class CheckIn(BaseModel):
             models.CheckConstraint(condition=Q(due_until__gte=models.F("due_on")), name="checkin_window_order"),
         ]
         indexes = [
-            # The daily reminder scan: open check-ins without a reminder, by due date.
+            # The daily reminder scan: open check-ins without a reminder, walked by (due date, id).
             models.Index(
-                fields=["due_on"],
+                fields=["due_on", "id"],
                 condition=Q(status="open", reminded_for__isnull=True, assigned_to__isnull=False),
                 name="checkin_reminder_scan",
             ),

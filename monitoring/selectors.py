@@ -142,21 +142,19 @@ def checkin_completion_by_wave(
 # --- Reminders ------------------------------------------------------------------------------------
 
 
-def checkins_needing_reminder(*, today: datetime.date, after_id: int = 0, limit: int = 1000) -> list[tuple]:
+def checkins_needing_reminder(
+    *, today: datetime.date, after: tuple[datetime.date, int] | None = None, limit: int = 1000
+) -> list[tuple]:
     """The system's daily scan (not a user's view): open, assigned check-ins due by ``today`` without a
-    reminder for their due date, as ``(id, due_on, assigned_to_id)`` in id order from ``after_id``.
-    Served by the partial index ``checkin_reminder_scan``."""
-    return list(
-        CheckIn.objects.filter(
-            status=CheckInStatus.OPEN,
-            reminded_for__isnull=True,
-            assigned_to__isnull=False,
-            due_on__lte=today,
-            id__gt=after_id,
-        )
-        .order_by("id")
-        .values_list("id", "due_on", "assigned_to_id")[:limit]
+    reminder for their due date, as ``(id, due_on, assigned_to_id)``, walked in (due date, id) order from
+    ``after`` so each batch is a range of the partial index ``checkin_reminder_scan``."""
+    queryset = CheckIn.objects.filter(
+        status=CheckInStatus.OPEN, reminded_for__isnull=True, assigned_to__isnull=False, due_on__lte=today
     )
+    if after is not None:
+        due_on, pk = after
+        queryset = queryset.filter(Q(due_on__gt=due_on) | Q(due_on=due_on, id__gt=pk))
+    return list(queryset.order_by("due_on", "id").values_list("id", "due_on", "assigned_to_id")[:limit])
 
 
 def notifications_for_user(user) -> QuerySet[Notification]:

@@ -495,12 +495,12 @@ def checkin_reminders_send(*, actor=None, today: datetime.date | None = None, ba
     today = today or timezone.localdate()
     now = timezone.now()
     created = 0
-    last = 0
+    last = None
     while True:
-        due = selectors.checkins_needing_reminder(today=today, after_id=last, limit=batch)
+        due = selectors.checkins_needing_reminder(today=today, after=last, limit=batch)
         if not due:
             break
-        last = due[-1][0]
+        last = (due[-1][1], due[-1][0])
         rows = [
             Notification(
                 recipient_id=user_id,
