@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from . import navigation
+        from . import navigation, retention
 
         navigation.register()
+        retention.register()
