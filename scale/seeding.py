@@ -326,8 +326,112 @@ def _assistance(context: Context) -> None:
     _timed(context, "assistance records", writer, rows())
 
 
+def checkin_rows(
+    *, rng: random.Random, today: datetime.date, arrivals, organisation_id: int, start_id: int
+) -> Iterator[dict]:
+    """Three check-ins per arrived household (``arrivals``: ``(household_id, arrived_on, movement_id,
+    assigned_to_id)``), in
+    the state a running programme leaves them: past windows mostly concluded (reached, some refused or
+    unreachable, a few still open and already reminded), the open windows reminded unless they opened
+    today, the later waves upcoming."""
+    from monitoring import rules
+
+    outcomes = [("completed", "reached")] * 17 + [("refused", "refused"), ("unreachable", "not_reached")]
+    pk = start_id
+    for household_id, arrived_on, movement_id, assigned_to_id in arrivals:
+        for due in rules.schedule(arrived_on):
+            row = {
+                "id": pk,
+                "organisation_id": organisation_id,
+                "household_id": household_id,
+                "movement_id": movement_id,
+                "wave": due.wave,
+                "arrived_on": arrived_on,
+                "due_on": due.due_on,
+                "due_until": due.due_until,
+                "assigned_to_id": assigned_to_id,
+                "status": "open",
+                "attempts": 0,
+                "last_outcome": "",
+                "answers": {},
+                "notes": "",
+            }
+            if due.due_until < today and rng.random() < 0.93:
+                status, outcome = rng.choice(outcomes)
+                attempts = 1 if outcome == "reached" else rng.randint(1, 5)
+                done = datetime.datetime.combine(due.due_on, datetime.time(9), tzinfo=datetime.UTC)
+                row.update(status=status, last_outcome=outcome, attempts=attempts, completed_at=done)
+                row["last_attempt_at"] = done
+                row["reminded_for"] = due.due_on
+            elif due.due_on < today:
+                row["reminded_for"] = due.due_on
+            yield row
+            pk += 1
+
+
+def _monitoring(context: Context) -> None:
+    """Facilitated movements for a quarter of the returnees who arrived, and three check-ins for every
+    arrived returnee, as monitoring's daily task schedules them."""
+    from monitoring.models import CheckIn, MovementCase
+    from profiling.models import RETURNEE_STATUSES, Household
+
+    rng = context.rng
+    arrived = list(
+        Household.objects.filter(
+            pk__gte=context.household_ids[0] if context.household_ids else 0,
+            pk__lte=context.household_ids[-1] if context.household_ids else 0,
+            displacement_status__in=RETURNEE_STATUSES,
+            arrival_date__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("pk", "arrival_date", "settlement_id", "settlement__parent_id")
+        .iterator(chunk_size=10_000)
+    )
+    movements = BulkWriter(MovementCase)
+    start = movements.next_id()
+    moved: dict[int, int] = {}
+
+    def movement_rows():
+        pk = start
+        for household_id, arrived_on, settlement_id, _district_id in arrived:
+            if rng.random() >= 0.25:
+                continue
+            moved[household_id] = pk
+            yield {
+                "id": pk,
+                "reference": f"MV-{context.tag}-{pk:07d}",
+                "organisation_id": context.organisation.pk,
+                "household_id": household_id,
+                "intention": "return",
+                "origin_id": context.settlements[rng.randrange(len(context.settlements))].parent_id,
+                "destination_id": settlement_id,
+                "barriers": [],
+                "status": "arrived",
+                "caseworker_id": context.user.pk,
+                "registered_by_id": context.user.pk,
+                "registered_on": arrived_on - datetime.timedelta(days=30),
+                "departed_on": arrived_on - datetime.timedelta(days=1),
+                "transport": "bus",
+                "arrived_on": arrived_on,
+                "arrival_place_id": settlement_id,
+                "notes": "",
+            }
+            pk += 1
+
+    _timed(context, "movements", movements, movement_rows())
+    writer = BulkWriter(CheckIn)
+    rows = checkin_rows(
+        rng=rng,
+        today=context.today,
+        arrivals=((h, a, moved.get(h), context.user.pk) for h, a, _s, _d in arrived),
+        organisation_id=context.organisation.pk,
+        start_id=writer.next_id(),
+    )
+    _timed(context, "check-ins", writer, rows)
+
+
 # Each stage's part of the seed, in stage order; later stages append theirs (referrals, monitoring).
-STAGES: list[Callable[[Context], None]] = [_dtm, _members, _consents, _assistance]
+STAGES: list[Callable[[Context], None]] = [_dtm, _members, _consents, _assistance, _monitoring]
 
 
 def seed(*, households: int, seed: int = 7, settlements_per_district: int = 5, say=print) -> SeedReport:

@@ -212,7 +212,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.retention_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Returnees profiled with an arrival date get their check-ins first, then everyone due is reminded.
+    "monitoring-schedule-returnee-checkins": {
+        "task": "monitoring.schedule_returnee_checkins",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "monitoring-send-checkin-reminders": {
+        "task": "monitoring.send_checkin_reminders",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
+# Check-in waves after an arrival (monitoring/rules.py): an offset in days or months and the window
+# during which the call is due before it is overdue.
+ABR_CHECKIN_WAVES = env.json(
+    "ABR_CHECKIN_WAVES",
+    default=[
+        {"code": "w2", "days": 7, "window_days": 7},
+        {"code": "m3", "months": 3, "window_days": 14},
+        {"code": "m9", "months": 9, "window_days": 14},
+    ],
+)
+ABR_CHECKIN_MAX_ATTEMPTS = env.int("ABR_CHECKIN_MAX_ATTEMPTS", default=5)
 # Days each kind of record keeps its personal data (see core/retention.py for the kinds and defaults).
 ABR_RETENTION_DAYS = env.json("ABR_RETENTION_DAYS", default={})
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from assistance.models import AssistanceRecord
+from monitoring.models import CheckIn, MovementCase
 from profiling.models import Consent, Household, Member
 from targeting.models import DtmFigure, TargetArea
 
@@ -39,6 +40,13 @@ def test_seed_scale_writes_households_and_what_hangs_on_them():
         )
     assert AssistanceRecord.objects.filter(status="delivered").exists()
     assert "rows in" in out.getvalue()
+    arrived = Household.objects.filter(
+        displacement_status__in=["returnee_abroad", "returned_idp"], arrival_date__isnull=False
+    )
+    assert CheckIn.objects.count() == 3 * arrived.count()
+    assert MovementCase.objects.exists()
+    assert not MovementCase.objects.exclude(household__in=arrived).exists()
+    assert CheckIn.objects.filter(status="completed").exists()
 
     call_command("seed_scale", households=100, settlements_per_district=1, seed=8, stdout=io.StringIO())
     assert Household.objects.count() == 400

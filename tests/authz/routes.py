@@ -184,6 +184,19 @@ ROUTES: dict[str, Route] = {
     "referrals:complaint_assign": Route(COMPLAINT_READERS, kind="complaint", method="POST"),
     "referrals:complaint_respond": Route(COMPLAINT_READERS, kind="complaint", method="POST"),
     "referrals:complaint_close": Route(MANAGER, kind="complaint", method="POST"),
+    # monitoring
+    "monitoring:checkin_list": Route(STAFF),
+    "monitoring:checkin_record": Route(REGISTRARS, kind="check_in"),
+    "monitoring:completion": Route(PLANNERS),
+    "monitoring:movement_list": Route(STAFF),
+    "monitoring:movement_create": Route(REGISTRARS, kind="household", query="household"),
+    "monitoring:movement_detail": Route(STAFF, kind="movement"),
+    "monitoring:movement_go_and_see": Route(REGISTRARS, kind="movement", method="POST"),
+    "monitoring:movement_depart": Route(REGISTRARS, kind="movement", method="POST"),
+    "monitoring:movement_arrive": Route(REGISTRARS, kind="movement", method="POST"),
+    "monitoring:household_timeline": Route(STAFF, kind="household"),
+    "monitoring:notification_list": Route(STAFF),
+    "monitoring:notifications_read": Route(STAFF, method="POST"),
 }
 
 
@@ -222,4 +235,6 @@ API_ROUTES: dict[str, ApiRoute] = {
     "referral": ApiRoute(EVERYONE, kind="referral", partner_positions=ADDRESSED),
     "crc-visit": ApiRoute(DESK, kind="visit"),
     "complaint": ApiRoute(COMPLAINT_READERS, kind="complaint"),
+    "movement": ApiRoute(EVERYONE, kind="movement"),
+    "check-in": ApiRoute(EVERYONE, kind="check_in"),
 }

@@ -165,6 +165,7 @@ def build_world() -> World:
     organisations = {OWN: iom, OTHER_AREA: iom, OTHER_ORG: other}
     _assistance(world, households, targets, organisations, world.users[Role.MANAGER])
     _referrals(world, households, organisations, nrc, {OWN: kaga, OTHER_AREA: karizak, OTHER_ORG: kaga})
+    _monitoring(world, households)
     world.outsider = outsider
     return world
 
@@ -243,3 +244,10 @@ def _referrals(world: World, households, organisations, nrc, places) -> None:
         "complaint",
         **{p: ComplaintFactory(organisation=organisations[p], area=places[p]) for p in places},
     )
+
+
+def _monitoring(world: World, households) -> None:
+    from monitoring.tests.factories import CheckInFactory, MovementFactory
+
+    world.add("movement", **{p: MovementFactory(household=h) for p, h in households.items()})
+    world.add("check_in", **{p: CheckInFactory(household=h, wave="w2") for p, h in households.items()})

@@ -1,0 +1,73 @@
+"""Monitoring's menu entries, the field officer's home panel and the household-page section, registered from
+``MonitoringConfig.ready``."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Role
+from core.navigation import DetailSection, HomePanel, NavItem, register_nav, register_panel, register_section
+
+from . import rules
+
+PANEL_LIMIT = 8
+
+
+def _checkins(user) -> dict:
+    from . import selectors
+
+    today = timezone.localdate()
+    due = selectors.checkins_due(user, today=today)
+    return {"check_ins": list(due[:PANEL_LIMIT]), "count": due.count(), "today": today}
+
+
+def _household_section(user, household) -> dict | None:
+    from core.scoping import scope_for
+
+    from . import selectors
+
+    scope = scope_for(user)
+    if scope is None or scope.role not in rules.READER_ROLES:
+        return None
+    return {
+        "movements": selectors.movements_of_household(user=user, household=household),
+        "check_ins": selectors.checkins_of_household(user=user, household=household),
+        "can_register": scope.role in rules.MONITOR_ROLES,
+        "today": timezone.localdate(),
+    }
+
+
+def register() -> None:
+    readers = frozenset(rules.READER_ROLES)
+    register_nav(NavItem("monitoring.checkins", _("Check-ins due"), "monitoring:checkin_list", readers, order=70))
+    register_nav(NavItem("monitoring.movements", _("Movements"), "monitoring:movement_list", readers, order=72))
+    register_nav(
+        NavItem(
+            "monitoring.completion",
+            _("Check-in completion"),
+            "monitoring:completion",
+            frozenset(rules.REPORT_ROLES),
+            order=74,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "monitoring.checkins",
+            _("Check-in calls due today and overdue"),
+            "monitoring/panels/checkins.html",
+            frozenset({Role.FIELD_STAFF, Role.MANAGER}),
+            _checkins,
+            order=8,
+        )
+    )
+    register_section(
+        DetailSection(
+            page="household",
+            key="monitoring.follow_up",
+            title=_("Movements and check-ins"),
+            template="monitoring/sections/household.html",
+            context=_household_section,
+            order=50,
+        )
+    )
