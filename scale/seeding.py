@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.models import AdminArea, AdminLevel, Membership, Organisation, OrganisationKind, Role
@@ -431,7 +432,111 @@ def _monitoring(context: Context) -> None:
 
 
 # Each stage's part of the seed, in stage order; later stages append theirs (referrals, monitoring).
-STAGES: list[Callable[[Context], None]] = [_dtm, _members, _consents, _assistance, _monitoring]
+REFERRAL_STATUSES = [("closed", 0.45), ("service_provided", 0.15), ("in_progress", 0.1), ("accepted", 0.1)]
+REFERRAL_STATUSES += [("declined", 0.05), ("sent", 0.15)]
+REFERRAL_SERVICES = [
+    ("PRO", "Legal counselling and civil documentation"),
+    ("HEA", "Primary health care"),
+    ("PRO-CPN", "Child protection case management"),
+    ("PRO-GBV", "GBV case management"),
+    ("ERY", "Livelihoods and vocational training"),
+    ("SHL", "Shelter repair"),
+]
+
+
+def _referral_services(context: Context) -> list[tuple[int, int, str, bool]]:
+    """A partner's services covering every seeded country: ``(id, provider id, sector, sensitive)``."""
+    from referrals.models import Service
+    from referrals.rules import is_sensitive
+
+    partner = Organisation.objects.filter(acronym="NRC").first() or Organisation.objects.create(
+        name="Norwegian Refugee Council", acronym="NRC", kind=OrganisationKind.INGO
+    )
+    countries = list(AdminArea.objects.filter(level=AdminLevel.COUNTRY))
+    services = []
+    for sector, name in REFERRAL_SERVICES:
+        service, _created = Service.objects.get_or_create(
+            provider=partner, name=name, defaults={"maintained_by": context.organisation, "sector": sector}
+        )
+        service.areas.add(*countries)
+        services.append((service.pk, partner.pk, service.sector, is_sensitive(sector=service.sector, flagged=False)))
+    return services
+
+
+def _referrals(context: Context) -> None:
+    """Referrals for one household in eight, to a partner's services, in the states a CRC desk leaves
+    them: most answered and closed, some still waiting (a share past their deadline), a few sensitive."""
+    from profiling.models import Household
+    from referrals.models import Referral
+
+    rng = context.rng
+    if not context.household_ids:
+        return
+    services = _referral_services(context)
+    # Read before the COPY starts: the connection cannot fetch from a cursor while it streams a COPY.
+    heads = list(
+        Household.objects.filter(pk__gte=context.household_ids[0], pk__lte=context.household_ids[-1])
+        .alias(eighth=F("pk") % 8)
+        .filter(eighth=0)
+        .order_by("pk")
+        .values_list("pk", "settlement_id", "head_name", "phone")
+    )
+    statuses, weights = zip(*REFERRAL_STATUSES, strict=True)
+    writer = BulkWriter(Referral)
+    start = writer.next_id()
+    now = timezone.now()
+
+    def rows():
+        pk = start
+        for household_id, settlement_id, head_name, phone in heads:
+            service_id, provider_id, sector, sensitive = rng.choice(services)
+            sent = now - datetime.timedelta(days=rng.randrange(0, 400), minutes=rng.randrange(0, 1440))
+            status = rng.choices(statuses, weights)[0]
+            answered = sent + datetime.timedelta(days=rng.randrange(0, 4)) if status != "sent" else None
+            yield {
+                "id": pk,
+                "reference": f"REF-{context.tag}-{pk}",
+                "organisation_id": context.organisation.pk,
+                "referred_from_id": context.organisation.pk,
+                "area_id": settlement_id,
+                "household_id": household_id,
+                "client_name": head_name,
+                "client_sex": rng.choice("fm"),
+                "client_age_group": "18-59",
+                "client_phone": phone,
+                "service_id": service_id,
+                "receiving_organisation_id": provider_id,
+                "sector": sector,
+                "reason": "Needs the service; seen at the community resource centre.",
+                "urgency": rng.choice(("high", "normal", "normal", "low")),
+                "deadline": (sent + datetime.timedelta(days=10)).date(),
+                "sensitive": sensitive,
+                "status": status,
+                "consent_recorded": True,
+                "consent_override_reason": "",
+                "referred_by_id": context.user.pk,
+                "sent_at": sent,
+                "responded_at": answered,
+                "decline_reason": "No capacity in this district." if status == "declined" else "",
+                "provided_at": answered if status in ("service_provided", "closed") else None,
+                "closed_at": answered if status == "closed" else None,
+                "closure_note": "",
+            }
+            pk += 1
+
+    _timed(context, "referrals", writer, rows())
+
+
+def _analyze(context: Context) -> None:
+    """Fresh planner statistics: a million rows written by COPY are invisible to the planner until
+    autovacuum gets round to them, and until then every page plans as if the tables were empty."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    context.say(f"  analyze: {time.perf_counter() - started:.1f} s")
+
+
+STAGES: list[Callable[[Context], None]] = [_dtm, _members, _consents, _assistance, _monitoring, _referrals]
 
 
 def seed(*, households: int, seed: int = 7, settlements_per_district: int = 5, say=print) -> SeedReport:
@@ -456,6 +561,7 @@ def seed(*, households: int, seed: int = 7, settlements_per_district: int = 5, s
         _households(context, households)
         for stage in STAGES:
             stage(context)
+    _analyze(context)
     report.seconds["total"] = time.perf_counter() - started
     say(f"Done in {report.seconds['total']:.1f} s")
     return report

@@ -4,10 +4,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from assistance.models import AssistanceRecord
+from core.sectors import SENSITIVE_SECTORS
 from monitoring.models import CheckIn, MovementCase
 from profiling.models import Consent, Household, Member
+from referrals.models import Referral
 from targeting.models import DtmFigure, TargetArea
 
 
@@ -47,6 +50,12 @@ def test_seed_scale_writes_households_and_what_hangs_on_them():
     assert MovementCase.objects.exists()
     assert not MovementCase.objects.exclude(household__in=arrived).exists()
     assert CheckIn.objects.filter(status="completed").exists()
+    referrals = Referral.objects.all()
+    assert 0 < referrals.count() < 300
+    assert not referrals.exclude(area=F("household__settlement")).exists()
+    assert referrals.filter(status="sent").exists()
+    assert referrals.filter(status="closed").exists()
+    assert not referrals.filter(sensitive=True).exclude(sector__in=SENSITIVE_SECTORS).exists()
 
     call_command("seed_scale", households=100, settlements_per_district=1, seed=8, stdout=io.StringIO())
     assert Household.objects.count() == 400
