@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column
 
-FIVEW_COLUMNS = [
+_FIVEW = [
     Column(_("Organisation"), "#org+impl+acronym", lambda r: r.organisation),
     Column(_("Organisation name"), "#org+impl+name", lambda r: r.organisation_name),
     Column(_("Sector"), "#sector+code", lambda r: r.sector),
@@ -27,7 +27,7 @@ FIVEW_COLUMNS = [
     Column(_("People with disability"), "#reached+disabled", lambda r: r.with_disability, is_count=True),
 ]
 
-RESULT_COLUMNS = [
+_RESULTS = [
     Column(_("Indicator"), "#indicator+code", lambda r: r.code),
     Column(_("Indicator name"), "#indicator+name", lambda r: r.name),
     Column(_("Sector"), "#sector+code", lambda r: r.sector),
@@ -38,6 +38,23 @@ RESULT_COLUMNS = [
     Column(_("Reached: male"), "#reached+m", lambda r: r.male, is_count=True),
     Column(_("% of target"), "#indicator+pct", lambda r: r.percent),
 ]
+
+
+def _in_language(columns: list[Column]) -> list[Column]:
+    """The columns with their headers translated now (spreadsheet writers need plain text)."""
+    return [Column(str(c.header), c.hxl, c.value, c.is_count) for c in columns]
+
+
+def fivew_columns() -> list[Column]:
+    return _in_language(_FIVEW)
+
+
+def result_columns() -> list[Column]:
+    return _in_language(_RESULTS)
+
+
+FIVEW_HXL = [c.hxl for c in _FIVEW]
+RESULT_HXL = [c.hxl for c in _RESULTS]
 
 
 def sharing_threshold() -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.exports import write_xlsx
 from core.models import AdminArea, Job, Organisation
 
-from .exports import FIVEW_COLUMNS, threshold_for
+from .exports import fivew_columns, threshold_for
 from .selectors import DashboardFilters, fivew_rows
 
 
@@ -50,7 +50,7 @@ def run_fivew_export(job: Job, progress) -> dict:
 
     with tempfile.TemporaryFile() as handle:
         write_xlsx(
-            counted(), FIVEW_COLUMNS, handle, title="5W", threshold=threshold_for(bool(job.params.get("shared")))
+            counted(), fivew_columns(), handle, title="5W", threshold=threshold_for(bool(job.params.get("shared")))
         )
         handle.seek(0)
         path = default_storage.save(f"dashboards/exports/{job.pk}/5w-{job.created_at:%Y%m%d}.xlsx", File(handle))

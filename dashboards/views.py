@@ -20,7 +20,7 @@ from profiling.models import DisplacementStatus
 
 from . import selectors, services
 from .charts import bar_chart
-from .exports import FIVEW_COLUMNS, RESULT_COLUMNS, threshold_for
+from .exports import fivew_columns, result_columns, threshold_for
 from .forms import AreaViewForm, DashboardFilterForm, ExportForm
 
 READERS = (Role.MANAGER, Role.ADMIN)
@@ -118,7 +118,7 @@ def fivew_csv(request: HttpRequest) -> HttpResponse:
     shared = request.GET.get("shared") == "1"
     rows = selectors.fivew_rows(request.user, filters)
     response = StreamingHttpResponse(
-        stream_csv(rows, FIVEW_COLUMNS, threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
+        stream_csv(rows, fivew_columns(), threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
     )
     suffix = "-shared" if shared else ""
     response["Content-Disposition"] = f'attachment; filename="5w-{_stamp()}{suffix}.csv"'
@@ -133,7 +133,7 @@ def results_csv(request: HttpRequest) -> HttpResponse:
     shared = request.GET.get("shared") == "1"
     rows = selectors.indicator_results(request.user, filters)
     response = StreamingHttpResponse(
-        stream_csv(rows, RESULT_COLUMNS, threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
+        stream_csv(rows, result_columns(), threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="results-{_stamp()}.csv"'
     return response

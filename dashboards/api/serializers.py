@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..exports import FIVEW_COLUMNS, RESULT_COLUMNS
+from ..exports import FIVEW_HXL, RESULT_HXL
 
 
 class CountField(serializers.Field):
@@ -51,7 +51,7 @@ class FiveWRowSerializer(serializers.Serializer):
             "m_adults",
             "with_disability",
         ]
-        hxl = dict(zip(fields, (c.hxl for c in FIVEW_COLUMNS), strict=True))
+        hxl = dict(zip(fields, FIVEW_HXL, strict=True))
 
 
 class IndicatorResultSerializer(serializers.Serializer):
@@ -67,4 +67,4 @@ class IndicatorResultSerializer(serializers.Serializer):
 
     class Meta:
         fields = ["code", "name", "sector", "unit", "target", "reached", "female", "male", "percent"]
-        hxl = dict(zip(fields, (c.hxl for c in RESULT_COLUMNS), strict=True))
+        hxl = dict(zip(fields, RESULT_HXL, strict=True))

@@ -184,6 +184,14 @@ ROUTES: dict[str, Route] = {
     "referrals:complaint_assign": Route(COMPLAINT_READERS, kind="complaint", method="POST"),
     "referrals:complaint_respond": Route(COMPLAINT_READERS, kind="complaint", method="POST"),
     "referrals:complaint_close": Route(MANAGER, kind="complaint", method="POST"),
+    # dashboards: managers and admins; the figures are scoped by the selectors they read through
+    "dashboards:programme": Route(PLANNERS),
+    "dashboards:areas": Route(PLANNERS),
+    "dashboards:fivew_csv": Route(PLANNERS),
+    "dashboards:results_csv": Route(PLANNERS),
+    "dashboards:fivew_xlsx": Route(PLANNERS, method="POST"),
+    "dashboards:export_list": Route(PLANNERS),
+    "dashboards:export_download": Route(PLANNERS, job="dashboards.fivew_export"),
 }
 
 
@@ -222,4 +230,6 @@ API_ROUTES: dict[str, ApiRoute] = {
     "referral": ApiRoute(EVERYONE, kind="referral", partner_positions=ADDRESSED),
     "crc-visit": ApiRoute(DESK, kind="visit"),
     "complaint": ApiRoute(COMPLAINT_READERS, kind="complaint"),
+    "report-5w": ApiRoute(frozenset({MG, AD, PT})),
+    "indicator-result": ApiRoute(PLANNERS),
 }
