@@ -14,7 +14,7 @@ from assistance.tests.factories import activity as activity_type
 from core.models import Job, JobStatus
 from core.tests.factories import OrganisationFactory
 
-from .conftest import grow
+from .factories import grow
 
 
 def _csv(response) -> list[list[str]]:
