@@ -34,7 +34,7 @@ def _pipeline_blocks(user, filters) -> list[dict]:
     blocks = []
     for panel in pipelines_for(user):
         rows = panel.rows(user, filters)
-        chart = bar_chart([(row[panel.label], row.get(panel.chart)) for row in rows], title=str(panel.title))
+        chart = bar_chart([(row[panel.label], row.get(panel.chart)) for row in rows], title="")
         table = [(row[panel.label], [row.get(key) for key, _label in panel.columns]) for row in rows]
         blocks.append({"panel": panel, "chart": chart, "table": table})
     return blocks
