@@ -179,3 +179,42 @@ def test_query_count_does_not_grow_with_data(
     small = count()
     grow(places, iom, 12)
     assert count() == small
+
+
+def test_a_later_stage_adds_its_pipeline_panel(client, programme, manager):
+    """How monitoring contributes check-in completion by wave: its selector's rows appear as a chart and a
+    table, computed with the dashboard's area and period."""
+    from core.pipelines import PipelinePanel, register_pipeline, unregister_pipeline
+
+    seen = {}
+
+    def checkin_completion_by_wave(user, *, area=None, start=None, end=None):
+        seen.update(user=user, area=area, start=start, end=end)
+        return [
+            {"wave": "1-2 weeks", "due": 10, "completed": 8, "reached": 7, "rate": 80},
+            {"wave": "3 months", "due": 4, "completed": 1, "reached": 1, "rate": 25},
+        ]
+
+    register_pipeline(
+        PipelinePanel(
+            key="monitoring.checkins",
+            title="Check-in completion by wave",
+            rows=lambda user, f: checkin_completion_by_wave(user, area=f.area, start=f.start, end=f.end),
+            label="wave",
+            columns=(("due", "Due"), ("completed", "Completed"), ("reached", "Reached"), ("rate", "Rate %")),
+            chart="rate",
+            order=40,
+        )
+    )
+    try:
+        client.force_login(manager)
+        response = client.get(reverse("dashboards:programme"), {"area": "AF06", "start": "2026-01-01"})
+    finally:
+        unregister_pipeline("monitoring.checkins")
+    block = response.context["pipelines"][-1]
+    assert block["panel"].key == "monitoring.checkins"
+    assert block["table"] == [("1-2 weeks", [10, 8, 7, 80]), ("3 months", [4, 1, 1, 25])]
+    assert [bar.value for bar in block["chart"].bars] == [80, 25]
+    assert seen["area"].pcode == "AF06"
+    assert seen["start"].isoformat() == "2026-01-01"
+    assert "Check-in completion by wave" in response.content.decode()
