@@ -141,18 +141,22 @@ class Headline:
     total_beneficiaries: int
 
 
-def headline(user, filters: DashboardFilters) -> Headline:
-    """Four queries: households, people, communities (settlements with deliveries or projects), projects."""
+def headline(user, filters: DashboardFilters, *, people_assisted: int | None = None) -> Headline:
+    """Households and communities from one grouped query over the records, projects from one over the
+    projects, people (unless already counted by ``people_disaggregated``) from one over the members."""
     delivered = delivered_records(user, filters)
     projects = completed_projects(user, filters)
-    households = delivered.aggregate(n=Count("household_id", distinct=True))["n"]
-    people = reached_members(user, filters).order_by().aggregate(n=Count("pk"))["n"]
-    communities = (
-        delivered.values_list("household__settlement_id", flat=True)
-        .union(projects.values_list("area_id", flat=True))
-        .count()
-    )
+    per_settlement = delivered.values_list("household__settlement_id").annotate(n=Count("household_id", distinct=True))
+    settlements, households = set(), 0
+    for settlement_id, count in per_settlement:
+        settlements.add(settlement_id)
+        households += count  # a household lives in one settlement: the sum counts each once
+    if people_assisted is None:
+        people_assisted = reached_members(user, filters).order_by().aggregate(n=Count("pk"))["n"]
+    people = people_assisted
     totals = projects.aggregate(n=Count("pk"), **{name: Sum(name) for name, _sex, _age in REACHED_FIELDS})
+    settlements |= set(projects.values_list("area_id", flat=True).distinct())
+    communities = len(settlements)
     project_people = sum(totals[name] or 0 for name, _sex, _age in REACHED_FIELDS)
     return Headline(
         households_assisted=households,
@@ -259,28 +263,34 @@ def indicator_results(user, filters: DashboardFilters) -> list[IndicatorResult]:
 
 
 def profiling_pipeline(user, filters: DashboardFilters) -> list[dict]:
-    """Households profiled → planned or approved for assistance → assisted, in one query."""
+    """Households profiled → planned, approved or assisted → assisted: two queries (households, records)."""
     households = households_for_user(user).order_by()
     if filters.area:
         households = households.filter(settlement__path__startswith=filters.area.path)
-    delivered = delivered_records(user, filters)
-    row = households.aggregate(
-        profiled=Count("pk"),
-        planned=Count(
-            "pk",
-            filter=Q(
-                Exists(
-                    AssistanceRecord.objects.filter(
-                        household_id=OuterRef("pk"), status__in=(RecordStatus.PLANNED, RecordStatus.APPROVED)
-                    )
-                )
-            )
-            | Q(Exists(delivered.filter(household_id=OuterRef("pk")))),
+    profiled = households.count()
+    records = record_list_for_user(
+        user,
+        RecordFilters(
+            sector=filters.sector,
+            area_path=filters.area_path,
+            implementing_organisation_id=filters.organisation.pk if filters.organisation else None,
         ),
-        assisted=Count("pk", filter=Q(Exists(delivered.filter(household_id=OuterRef("pk"))))),
+    ).order_by()
+    delivered = Q(status=RecordStatus.DELIVERED)
+    if filters.start:
+        delivered &= Q(delivered_on__gte=filters.start)
+    if filters.end:
+        delivered &= Q(delivered_on__lte=filters.end)
+    row = records.aggregate(
+        planned=Count(
+            "household_id",
+            distinct=True,
+            filter=Q(status__in=(RecordStatus.PLANNED, RecordStatus.APPROVED)) | delivered,
+        ),
+        assisted=Count("household_id", distinct=True, filter=delivered),
     )
     return [
-        {"stage": _("Profiled"), "households": row["profiled"]},
+        {"stage": _("Profiled"), "households": profiled},
         {"stage": _("Planned or assisted"), "households": row["planned"]},
         {"stage": _("Assisted"), "households": row["assisted"]},
     ]
@@ -558,3 +568,57 @@ def sum_rows(rows: Iterable[FiveWRow]) -> dict:
         for name in ("households", "individuals", "f_children", "f_adults", "m_children", "m_adults"):
             totals[name] += getattr(row, name)
     return dict(totals)
+
+
+# --- the dashboard as a whole, cached briefly ------------------------------------------------------------
+
+
+@dataclass
+class DashboardFigures:
+    computed_at: datetime.datetime
+    headline: Headline
+    people: Disaggregation
+    results: list[IndicatorResult]
+    pipelines: dict[str, list[dict]]
+
+
+def _cache_key(user, filters: DashboardFilters) -> str | None:
+    scope = scope_for(user)
+    if scope is None:
+        return None
+    import hashlib
+    import json
+
+    from django.utils.translation import get_language
+
+    # Per user (scope, permissions) and language (labels in the rows), and per filters.
+    parts = [user.pk, scope.organisation_id, scope.role, list(scope.area_paths), get_language(), filters.as_params()]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"abr:dashboards:figures:{digest}"
+
+
+def dashboard_figures(user, filters: DashboardFilters) -> DashboardFigures:
+    """Everything the programme dashboard shows, computed in a fixed number of aggregate queries and kept
+    for ``ABR_DASHBOARD_CACHE_SECONDS`` (per user, scope, language and filters; 0 switches it off)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from core.pipelines import pipelines_for
+
+    seconds = int(getattr(settings, "ABR_DASHBOARD_CACHE_SECONDS", 300))
+    key = _cache_key(user, filters) if seconds else None
+    if key:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    people = people_disaggregated(user, filters)
+    figures = DashboardFigures(
+        computed_at=timezone.now(),
+        headline=headline(user, filters, people_assisted=people.total),
+        people=people,
+        results=indicator_results(user, filters),
+        pipelines={panel.key: panel.rows(user, filters) for panel in pipelines_for(user)},
+    )
+    if key:
+        cache.set(key, figures, seconds)
+    return figures

@@ -30,10 +30,10 @@ def _filter_form(request: HttpRequest) -> DashboardFilterForm:
     return DashboardFilterForm(request.GET or None, user=request.user)
 
 
-def _pipeline_blocks(user, filters) -> list[dict]:
+def _pipeline_blocks(user, computed: dict[str, list[dict]]) -> list[dict]:
     blocks = []
     for panel in pipelines_for(user):
-        rows = panel.rows(user, filters)
+        rows = computed.get(panel.key, [])
         chart = bar_chart([(row[panel.label], row.get(panel.chart)) for row in rows], title="")
         table = [(row[panel.label], [row.get(key) for key, _label in panel.columns]) for row in rows]
         blocks.append({"panel": panel, "chart": chart, "table": table})
@@ -47,9 +47,8 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters()
     user = request.user
-    headline = selectors.headline(user, filters)
-    people = selectors.people_disaggregated(user, filters)
-    results = selectors.indicator_results(user, filters)
+    figures = selectors.dashboard_figures(user, filters)
+    headline, people, results = figures.headline, figures.people, figures.results
     sex_labels = {"f": _("Female"), "m": _("Male"), "other": _("Other or not recorded")}
     age_rows = [(group, people.age_group.get(group, 0)) for group, _l, _h in selectors.AGE_GROUPS]
     age_rows.append((_("Age not known"), people.age_group.get("unknown", 0)))
@@ -80,7 +79,8 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
                 title=_("People reached by disability (Washington Group)"),
             ),
         ],
-        "pipelines": _pipeline_blocks(user, filters),
+        "pipelines": _pipeline_blocks(user, figures.pipelines),
+        "computed_at": figures.computed_at,
         "export_form": ExportForm(),
     }
     return render(request, "dashboards/programme.html", context)

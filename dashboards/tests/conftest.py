@@ -23,6 +23,12 @@ from core.tests.factories import UserFactory
 from .factories import Programme, build_programme
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures(settings):
+    """Figures computed on every request: the tests count queries and change data between requests."""
+    settings.ABR_DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def programme(places, iom, manager) -> Programme:
     return build_programme(places, iom)
