@@ -1,10 +1,12 @@
 """Shapes of the 5W rows and indicator results, with HXL hashtags for ``?format=hxl``."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..exports import FIVEW_HXL, RESULT_HXL
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "example": "<5"}]})
 class CountField(serializers.Field):
     """A count, or ``<N`` when it was hidden for sharing."""
 

@@ -7,7 +7,8 @@ everyone."""
 
 from __future__ import annotations
 
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -53,6 +54,25 @@ class _ReportViewSet(viewsets.GenericViewSet):
         return Response({"count": len(data), "results": data})
 
 
+def _listing(name: str, row_serializer) -> dict:
+    return {
+        200: inline_serializer(
+            name=name, fields={"count": serializers.IntegerField(), "results": row_serializer(many=True)}
+        )
+    }
+
+
+PARAMETERS = [
+    OpenApiParameter("area", str, description="P-code of an area (any level) inside the caller's areas"),
+    OpenApiParameter("start", str, description="First day of the period (YYYY-MM-DD)"),
+    OpenApiParameter("end", str, description="Last day of the period (YYYY-MM-DD)"),
+    OpenApiParameter("sector", str, description="HDX sector code"),
+    OpenApiParameter("organisation", int, description="Id of the implementing organisation"),
+    OpenApiParameter("shared", int, enum=[1], description="1: hide small counts (always so for partners)"),
+]
+
+
+@extend_schema(responses=_listing("FiveWReport", FiveWRowSerializer), parameters=PARAMETERS)
 class FiveWViewSet(_ReportViewSet):
     """The 5W: organisation, sector and activity, admin1/admin2, month, households and people by sex and age."""
 
@@ -64,6 +84,7 @@ class FiveWViewSet(_ReportViewSet):
         return selectors.fivew_rows(self.request.user, filters)
 
 
+@extend_schema(responses=_listing("IndicatorResults", IndicatorResultSerializer), parameters=PARAMETERS)
 class IndicatorResultViewSet(_ReportViewSet):
     """Targets against reached per indicator, summed over the targets inside the filters."""
 
