@@ -118,14 +118,22 @@ def completed_projects(user, filters: DashboardFilters) -> QuerySet[CommunityPro
     return queryset.order_by()
 
 
-def reached_members(user, filters: DashboardFilters):
-    """People reached: every member of a household given household assistance, and each person given
-    individual assistance; each counted once however often assisted."""
+def reached_member_sets(user, filters: DashboardFilters) -> tuple[QuerySet, QuerySet]:
+    """People reached, as two disjoint sets: every member of a household given household assistance, and
+    each person given individual assistance whose household was not. Together they count each person once
+    however often assisted. Two sets rather than one ``IN … OR IN …``: each is a plain semi-join (or
+    anti-join) for PostgreSQL, which an ``OR`` of subqueries is not (it re-runs them row by row at scale)."""
     delivered = delivered_records(user, filters)
-    return members_for_user(user).filter(
-        Q(household_id__in=delivered.filter(member__isnull=True).values("household_id"))
-        | Q(pk__in=delivered.filter(member__isnull=False).values("member_id"))
-    )
+    household_level = delivered.filter(member__isnull=True)
+    in_assisted_household = Exists(household_level.filter(household_id=OuterRef("household_id")))
+    members = members_for_user(user).order_by()
+    whole_households = members.filter(in_assisted_household)
+    individuals = members.filter(Exists(delivered.filter(member_id=OuterRef("pk")))).exclude(in_assisted_household)
+    return whole_households, individuals
+
+
+def reached_people_count(user, filters: DashboardFilters) -> int:
+    return sum(queryset.aggregate(n=Count("pk"))["n"] for queryset in reached_member_sets(user, filters))
 
 
 # --- headline figures and disaggregation -------------------------------------------------------------
@@ -152,7 +160,7 @@ def headline(user, filters: DashboardFilters, *, people_assisted: int | None = N
         settlements.add(settlement_id)
         households += count  # a household lives in one settlement: the sum counts each once
     if people_assisted is None:
-        people_assisted = reached_members(user, filters).order_by().aggregate(n=Count("pk"))["n"]
+        people_assisted = reached_people_count(user, filters)
     people = people_assisted
     totals = projects.aggregate(n=Count("pk"), **{name: Sum(name) for name, _sex, _age in REACHED_FIELDS})
     settlements |= set(projects.values_list("area_id", flat=True).distinct())
@@ -180,7 +188,7 @@ class Disaggregation:
 
 def people_disaggregated(user, filters: DashboardFilters) -> Disaggregation:
     """People reached by sex and age group, displacement status and disability (Washington Group short
-    set: any domain answered 3 or 4), in one query of conditional counts."""
+    set: any domain answered 3 or 4), in two queries of conditional counts (one per set of people)."""
     day = filters.reference_day
     counts = {"total": Count("pk")}
     for sex in (Sex.FEMALE, Sex.MALE):
@@ -190,7 +198,10 @@ def people_disaggregated(user, filters: DashboardFilters) -> Disaggregation:
     for status in DisplacementStatus.values:
         counts[f"ds_{status}"] = Count("pk", filter=Q(household__displacement_status=status))
     counts["dis_yes"] = Count("pk", filter=Q(has_disability=True))
-    row = reached_members(user, filters).order_by().aggregate(**counts)
+    row: dict[str, int] = defaultdict(int)
+    for queryset in reached_member_sets(user, filters):
+        for name, value in queryset.aggregate(**counts).items():
+            row[name] += value
     result = Disaggregation(total=row["total"])
     for sex in (Sex.FEMALE, Sex.MALE):
         for group in [g for g, _l, _h in AGE_GROUPS] + ["unknown"]:
