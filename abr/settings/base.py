@@ -176,6 +176,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 ABR_UPLOAD_MAX_BYTES = env.int("ABR_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Exports meant for sharing show counts from 1 to this number minus one as "<N" (dashboards 5W, results).
+ABR_SUPPRESSION_THRESHOLD = env.int("ABR_SUPPRESSION_THRESHOLD", default=5)
+# How long the manager dashboard keeps its figures (per user, scope, language and filters); 0: never.
+ABR_DASHBOARD_CACHE_SECONDS = env.int("ABR_DASHBOARD_CACHE_SECONDS", default=300)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="abr@localhost")

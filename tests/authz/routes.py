@@ -197,6 +197,14 @@ ROUTES: dict[str, Route] = {
     "monitoring:household_timeline": Route(STAFF, kind="household"),
     "monitoring:notification_list": Route(STAFF),
     "monitoring:notifications_read": Route(STAFF, method="POST"),
+    # dashboards: managers and admins; the figures are scoped by the selectors they read through
+    "dashboards:programme": Route(PLANNERS),
+    "dashboards:areas": Route(PLANNERS),
+    "dashboards:fivew_csv": Route(PLANNERS),
+    "dashboards:results_csv": Route(PLANNERS),
+    "dashboards:fivew_xlsx": Route(PLANNERS, method="POST"),
+    "dashboards:export_list": Route(PLANNERS),
+    "dashboards:export_download": Route(PLANNERS, job="dashboards.fivew_export"),
 }
 
 
@@ -237,4 +245,6 @@ API_ROUTES: dict[str, ApiRoute] = {
     "complaint": ApiRoute(COMPLAINT_READERS, kind="complaint"),
     "movement": ApiRoute(EVERYONE, kind="movement"),
     "check-in": ApiRoute(EVERYONE, kind="check_in"),
+    "report-5w": ApiRoute(frozenset({MG, AD, PT})),
+    "indicator-result": ApiRoute(PLANNERS),
 }

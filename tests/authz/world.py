@@ -91,7 +91,7 @@ def build_world() -> World:
     )
     world.add("agreement", own=agreement)
     for role, user in [*world.users.items(), ("someone", someone_else)]:
-        for kind in ("core.job", "targeting.dtm_import", "profiling.import"):
+        for kind in ("core.job", "targeting.dtm_import", "profiling.import", "dashboards.fivew_export"):
             world.jobs[(role, kind)] = Job.objects.create(
                 kind=kind, label=kind, created_by=user, status=JobStatus.SUCCEEDED, params={}, result={}
             )

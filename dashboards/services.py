@@ -1,0 +1,26 @@
+"""Writes of the dashboards app: only asking for an export to be built in the background."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import service
+from core.models import Job
+from core.services import job_create
+
+FIVEW_EXPORT_KIND = "dashboards.fivew_export"
+
+
+@service
+def fivew_export_request(*, actor, filters: dict, shared: bool) -> Job:
+    """Queue the 5W workbook for ``actor`` with these filters (``DashboardFilters.as_params()``); the job
+    builds it with the actor's own scope, and its page offers the download."""
+    label = _("5W report (XLSX, for sharing)") if shared else _("5W report (XLSX)")
+    job = job_create(actor=actor, kind=FIVEW_EXPORT_KIND, label=label, params={"filters": filters, "shared": shared})
+    from .tasks import fivew_export_task
+
+    transaction.on_commit(partial(fivew_export_task.delay, job.pk))
+    return job

@@ -1,0 +1,179 @@
+"""The manager dashboard, the area view and the 5W / results exports. Managers and admins only: field
+staff, desk officers and partners get 403 (partners read the 5W through the API, with small counts hidden)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exports import stream_csv
+from core.models import Job, Role
+from core.permissions import role_required
+from core.pipelines import pipelines_for
+from core.selectors import job_get_for_user
+from profiling.models import DisplacementStatus
+
+from . import selectors, services
+from .charts import bar_chart
+from .exports import fivew_columns, result_columns, threshold_for
+from .forms import AreaViewForm, DashboardFilterForm, ExportForm
+
+READERS = (Role.MANAGER, Role.ADMIN)
+
+
+def _filter_form(request: HttpRequest) -> DashboardFilterForm:
+    return DashboardFilterForm(request.GET or None, user=request.user)
+
+
+def _pipeline_blocks(user, computed: dict[str, list[dict]]) -> list[dict]:
+    blocks = []
+    for panel in pipelines_for(user):
+        rows = computed.get(panel.key, [])
+        chart = bar_chart([(row[panel.label], row.get(panel.chart)) for row in rows], title="")
+        table = [(row[panel.label], [row.get(key) for key, _label in panel.columns]) for row in rows]
+        blocks.append({"panel": panel, "chart": chart, "table": table})
+    return blocks
+
+
+@role_required(*READERS)
+@require_GET
+def programme_dashboard(request: HttpRequest) -> HttpResponse:
+    """Results against targets, who was reached, and how far work has moved along each pipeline."""
+    form = _filter_form(request)
+    filters = form.filters()
+    user = request.user
+    figures = selectors.dashboard_figures(user, filters)
+    headline, people, results = figures.headline, figures.people, figures.results
+    sex_labels = {"f": _("Female"), "m": _("Male"), "other": _("Other or not recorded")}
+    age_rows = [(group, people.age_group.get(group, 0)) for group, _l, _h in selectors.AGE_GROUPS]
+    age_rows.append((_("Age not known"), people.age_group.get("unknown", 0)))
+    status_labels = dict(DisplacementStatus.choices)
+    context = {
+        "form": form,
+        "filters": filters,
+        "params": filters.as_params(),
+        "headline": headline,
+        "people": people,
+        "results": results,
+        "results_chart": bar_chart(
+            [(r.code, r.percent or 0) for r in results], title=_("% of target reached"), maximum=100
+        ),
+        "sex_age": [
+            (group, people.sex_age.get(("f", group), 0), people.sex_age.get(("m", group), 0))
+            for group in [g for g, _l, _h in selectors.AGE_GROUPS] + ["unknown"]
+        ],
+        "charts": [
+            bar_chart([(sex_labels[k], v) for k, v in people.sex.items()], title=_("People reached by sex")),
+            bar_chart(age_rows, title=_("People reached by age group")),
+            bar_chart(
+                [(status_labels[k], v) for k, v in people.displacement_status.items()],
+                title=_("People reached by displacement status"),
+            ),
+            bar_chart(
+                [(_("With disability"), people.disability["yes"]), (_("Without disability"), people.disability["no"])],
+                title=_("People reached by disability (Washington Group)"),
+            ),
+        ],
+        "pipelines": _pipeline_blocks(user, figures.pipelines),
+        "computed_at": figures.computed_at,
+        "export_form": ExportForm(),
+    }
+    return render(request, "dashboards/programme.html", context)
+
+
+@role_required(*READERS)
+@require_GET
+def area_view(request: HttpRequest) -> HttpResponse:
+    """Per province and district: DTM figures beside households profiled, assisted and referrals."""
+    datasets = selectors.dtm_datasets(request.user)
+    form = AreaViewForm(request.GET or None, user=request.user, datasets=datasets)
+    filters = form.filters()
+    rows = selectors.area_figures(request.user, filters, dataset=form.chosen_dataset())
+    provinces = [r for r in rows if r.level == 1]
+    context = {
+        "form": form,
+        "rows": rows,
+        "chart": bar_chart(
+            [(f"{r.name or r.pcode}", r.households_profiled) for r in provinces],
+            title=_("Households profiled by province"),
+        ),
+    }
+    return render(request, "dashboards/areas.html", context)
+
+
+def _stamp() -> str:
+    return datetime.date.today().strftime("%Y%m%d")
+
+
+@role_required(*READERS)
+@require_GET
+def fivew_csv(request: HttpRequest) -> HttpResponse:
+    """The 5W as CSV with its HXL row, streamed; ``?shared=1`` hides small counts."""
+    filters = _filter_form(request).filters()
+    shared = request.GET.get("shared") == "1"
+    rows = selectors.fivew_rows(request.user, filters)
+    response = StreamingHttpResponse(
+        stream_csv(rows, fivew_columns(), threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
+    )
+    suffix = "-shared" if shared else ""
+    response["Content-Disposition"] = f'attachment; filename="5w-{_stamp()}{suffix}.csv"'
+    return response
+
+
+@role_required(*READERS)
+@require_GET
+def results_csv(request: HttpRequest) -> HttpResponse:
+    """Results against targets per indicator as CSV with its HXL row; ``?shared=1`` hides small counts."""
+    filters = _filter_form(request).filters()
+    shared = request.GET.get("shared") == "1"
+    rows = selectors.indicator_results(request.user, filters)
+    response = StreamingHttpResponse(
+        stream_csv(rows, result_columns(), threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="results-{_stamp()}.csv"'
+    return response
+
+
+@role_required(*READERS)
+@require_POST
+def fivew_xlsx(request: HttpRequest) -> HttpResponse:
+    """Queue the 5W workbook; the job's page shows progress and then the download link."""
+    filters = _filter_form(request).filters()
+    export = ExportForm(request.POST)
+    shared = export.is_valid() and export.cleaned_data["shared"]
+    job = services.fivew_export_request(actor=request.user, filters=filters.as_params(), shared=shared)
+    return redirect("core:job_detail", pk=job.pk)
+
+
+def _export_job(request: HttpRequest, pk: int) -> Job:
+    try:
+        job = job_get_for_user(request.user, pk=pk)
+    except Job.DoesNotExist:
+        raise Http404 from None
+    if job.kind != services.FIVEW_EXPORT_KIND:
+        raise Http404
+    return job
+
+
+@role_required(*READERS)
+@require_GET
+def export_list(request: HttpRequest) -> HttpResponse:
+    """The user's own recent 5W workbooks."""
+    jobs = list(selectors.export_jobs_for_user(request.user)[:20])
+    return render(request, "dashboards/export_list.html", {"jobs": jobs})
+
+
+@role_required(*READERS)
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The workbook of a finished export (only its requester may fetch it); before then, its progress page."""
+    job = _export_job(request, pk)
+    path = (job.result or {}).get("path")
+    if not path or not default_storage.exists(path):
+        return redirect("core:job_detail", pk=job.pk)
+    return FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=path.rsplit("/", 1)[-1])
