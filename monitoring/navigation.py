@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Role
 from core.navigation import DetailSection, HomePanel, NavItem, register_nav, register_panel, register_section
+from core.pipelines import PipelinePanel, register_pipeline
 
 from . import rules
 
@@ -36,6 +37,23 @@ def _household_section(user, household) -> dict | None:
         "can_register": scope.role in rules.MONITOR_ROLES,
         "today": timezone.localdate(),
     }
+
+
+def _completion_rows(user, filters) -> list[dict]:
+    """Check-in completion by wave for the dashboard, with the dashboard's area and period."""
+    from . import selectors
+
+    labels = {wave.code: wave.label for wave in rules.waves()}
+    return [
+        {
+            "wave": labels.get(row.wave, row.wave),
+            "due": row.due,
+            "completed": row.completed,
+            "reached": row.reached,
+            "rate": row.rate or 0,
+        }
+        for row in selectors.checkin_completion_by_wave(user, area=filters.area, start=filters.start, end=filters.end)
+    ]
 
 
 def register() -> None:
@@ -69,5 +87,23 @@ def register() -> None:
             template="monitoring/sections/household.html",
             context=_household_section,
             order=50,
+        )
+    )
+    register_pipeline(
+        PipelinePanel(
+            key="monitoring.checkins",
+            title=_("Check-in completion by wave"),
+            rows=_completion_rows,
+            label="wave",
+            columns=(
+                ("due", _("Due")),
+                ("completed", _("Completed")),
+                ("reached", _("Reached")),
+                ("rate", _("Rate %")),
+            ),
+            chart="rate",
+            order=40,
+            roles=frozenset(rules.REPORT_ROLES),
+            help=_("Calls concluded (reached, refused, or unreachable after every attempt) out of those due."),
         )
     )

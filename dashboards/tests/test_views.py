@@ -33,7 +33,7 @@ def test_dashboard_shows_the_hand_counted_figures(client, programme, manager):
     headline = response.context["headline"]
     assert (headline.households_assisted, headline.total_beneficiaries) == (3, 9)
     titles = [block["panel"].key for block in response.context["pipelines"]]
-    assert titles == ["profiling.households", "referrals.status", "caps.priorities"]
+    assert titles == ["profiling.households", "referrals.status", "caps.priorities", "monitoring.checkins"]
 
 
 def test_dashboard_filter_outside_scope_is_refused(client, programme, nangarhar_manager):
@@ -184,9 +184,10 @@ def test_query_count_does_not_grow_with_data(
 def test_a_later_stage_adds_its_pipeline_panel(client, programme, manager):
     """How monitoring contributes check-in completion by wave: its selector's rows appear as a chart and a
     table, computed with the dashboard's area and period."""
-    from core.pipelines import PipelinePanel, register_pipeline, unregister_pipeline
+    from core.pipelines import _PIPELINES, PipelinePanel, register_pipeline
 
     seen = {}
+    registered = _PIPELINES.get("monitoring.checkins")
 
     def checkin_completion_by_wave(user, *, area=None, start=None, end=None):
         seen.update(user=user, area=area, start=start, end=end)
@@ -210,7 +211,8 @@ def test_a_later_stage_adds_its_pipeline_panel(client, programme, manager):
         client.force_login(manager)
         response = client.get(reverse("dashboards:programme"), {"area": "AF06", "start": "2026-01-01"})
     finally:
-        unregister_pipeline("monitoring.checkins")
+        if registered is not None:
+            register_pipeline(registered)
     block = response.context["pipelines"][-1]
     assert block["panel"].key == "monitoring.checkins"
     assert block["table"] == [("1-2 weeks", [10, 8, 7, 80]), ("3 months", [4, 1, 1, 25])]

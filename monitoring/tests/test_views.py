@@ -323,3 +323,17 @@ def test_partners_reach_no_monitoring_page(client, partner_user, name):
     assert client.get(reverse(name)).status_code == 403
     assert client.get(reverse("monitoring:checkin_list")).status_code == 403
     assert client.get(reverse("monitoring:movement_list")).status_code == 403
+
+
+def test_dashboard_shows_check_in_completion_by_wave(client, manager, household, places):
+    """Monitoring's pipeline panel on the manager dashboard, computed with the dashboard's area filter."""
+    today = timezone.localdate()
+    CheckInFactory(household=household, wave="w2", due_on=today, status="completed", last_outcome="reached")
+    CheckInFactory(household=household, wave="m3", due_on=today)
+    client.force_login(manager)
+    response = client.get(reverse("dashboards:programme"), {"area": "AF06"})
+    block = next(b for b in response.context["pipelines"] if b["panel"].key == "monitoring.checkins")
+    assert block["table"] == [("7-14 d", [1, 1, 1, 100.0]), ("3 m", [1, 0, 0, 0]), ("9 m", [0, 0, 0, 0])]
+    elsewhere = client.get(reverse("dashboards:programme"), {"area": "AF32"})
+    block = next(b for b in elsewhere.context["pipelines"] if b["panel"].key == "monitoring.checkins")
+    assert all(numbers[0] == 0 for _wave, numbers in block["table"])
