@@ -36,7 +36,7 @@ _RESULTS = [
     Column(_("Reached"), "#reached", lambda r: r.reached, is_count=True),
     Column(_("Reached: female"), "#reached+f", lambda r: r.female, is_count=True),
     Column(_("Reached: male"), "#reached+m", lambda r: r.male, is_count=True),
-    Column(_("% of target"), "#indicator+pct", lambda r: r.percent),
+    Column(_("Percent of target"), "#indicator+pct", lambda r: r.percent),
 ]
 
 

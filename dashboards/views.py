@@ -61,7 +61,7 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
         "people": people,
         "results": results,
         "results_chart": bar_chart(
-            [(r.code, r.percent or 0) for r in results], title=_("% of target reached"), maximum=100
+            [(r.code, r.percent or 0) for r in results], title=_("Percent of target reached"), maximum=100
         ),
         "sex_age": [
             (group, people.sex_age.get(("f", group), 0), people.sex_age.get(("m", group), 0))
