@@ -41,14 +41,32 @@ def test_shipped_file_loads_every_area_with_its_parents():
 
 
 @pytest.mark.django_db
+def test_places_are_named_in_the_users_language_where_known():
+    from django.utils import translation
+
+    call_command("load_admin_areas", stdout=io.StringIO())
+    nangarhar, ninewa = AdminArea.objects.get(pcode="AF06"), AdminArea.objects.get(pcode="IQG15")
+    assert AdminArea.objects.filter(level=1).exclude(names={}).count() == 34 + 18
+    with translation.override("fa-af"):
+        assert nangarhar.display_name == "ننگرهار"
+    with translation.override("ps"):
+        assert nangarhar.display_name == "ننګرهار"
+    with translation.override("ar"):
+        assert ninewa.display_name == "نينوى"
+        assert nangarhar.display_name == "Nangarhar"  # not known in Arabic: the COD-AB name
+    with translation.override("en"):
+        assert ninewa.display_name == "Ninewa"
+
+
+@pytest.mark.django_db
 def test_loading_twice_gives_the_same_rows():
     call_command("load_admin_areas", stdout=io.StringIO())
     first = _all_rows()
     out = io.StringIO()
     call_command("load_admin_areas", stdout=out)
     assert _all_rows() == first
-    assert "0 created, 0 updated" in out.getvalue()
-    assert AuditEvent.objects.filter(action="admin_areas.load").count() == 1
+    assert out.getvalue().count("0 created, 0 updated") == 2
+    assert AuditEvent.objects.filter(action="admin_areas.load").count() == 2
 
 
 @pytest.mark.django_db

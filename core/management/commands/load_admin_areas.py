@@ -8,18 +8,23 @@ from core.context import Origin, origin
 from core.services import admin_areas_load
 from core.tabular import ImportFailed, read_table
 
-DEFAULT_FILE = Path(settings.BASE_DIR) / "core" / "data" / "admin_pcodes_afg_irq.csv"
+DATA = Path(settings.BASE_DIR) / "core" / "data"
+# COD-AB first, then the names of provinces (and the demo districts) in Dari, Pashto and Arabic.
+DEFAULT_FILES = [DATA / "admin_pcodes_afg_irq.csv", DATA / "admin_names_local.csv"]
 
 
 class Command(BaseCommand):
     help = "Load P-coded admin areas (OCHA COD-AB layout, HXL row optional) from a CSV or XLSX file."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_FILE))
+        parser.add_argument("path", nargs="?", help="CSV or XLSX file; by default the shipped reference files")
         parser.add_argument("--validate-only", action="store_true", help="Report problems; write nothing.")
 
     def handle(self, *args, path, validate_only, **options):
-        file_path = Path(path)
+        for file_path in [Path(path)] if path else DEFAULT_FILES:
+            self._load(file_path, validate_only)
+
+    def _load(self, file_path: Path, validate_only: bool) -> None:
         if not file_path.exists():
             raise CommandError(f"{file_path}: no such file")
         try:
