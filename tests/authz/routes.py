@@ -218,6 +218,8 @@ class ApiRoute:
     lookup: str = "pk"
     everywhere: frozenset[str] = frozenset()
     partner_positions: frozenset[str] = frozenset()  # where the world's agreement lets NRC read
+    # De-identified rows (pseudonymous ids) are served by the list only: their detail answers 404.
+    partner_list_only: bool = False
 
 
 API_ROUTES: dict[str, ApiRoute] = {
@@ -226,7 +228,9 @@ API_ROUTES: dict[str, ApiRoute] = {
     "dtm-dataset": ApiRoute(PLANNERS, kind="dataset"),
     "dtm-figure": ApiRoute(PLANNERS),
     "target-area": ApiRoute(STAFF, kind="target_area"),
-    "household": ApiRoute(EVERYONE, kind="household", partner_positions=frozenset({"other_area"})),
+    "household": ApiRoute(
+        EVERYONE, kind="household", partner_positions=frozenset({"other_area"}), partner_list_only=True
+    ),
     "member": ApiRoute(EVERYONE),
     "assessment": ApiRoute(EVERYONE, kind="assessment"),
     "facility": ApiRoute(EVERYONE, kind="facility"),

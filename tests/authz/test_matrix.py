@@ -182,6 +182,10 @@ def test_api_access(basename, world, client, db):
                 reachable = True
             elif role == Role.PARTNER:
                 reachable = position in route.partner_positions
+                if reachable and route.partner_list_only:
+                    if not seen:
+                        problems.append(f"{role} {position}: expected de-identified rows in the list")
+                    reachable = False
             else:
                 reachable = position == OWN
             if reachable and detail.status_code != 200:
