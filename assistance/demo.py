@@ -45,6 +45,9 @@ TARGETS = {
 
 
 def load(demo) -> None:
+    from .reference import reference_data_ensure
+
+    reference_data_ensure()
     manager = demo.users.get("manager")
     officer = demo.users.get("field.khogyani")
     if manager is None or officer is None:

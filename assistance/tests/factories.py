@@ -31,11 +31,21 @@ from profiling.tests.factories import targeted  # noqa: F401 - re-exported for a
 
 def activity(code: str) -> ActivityType:
     """A seeded activity type by its code (``shl-repair``, ``ery-apprenticeship``, ``grant-departure``…)."""
+    _reference_rows()
     return ActivityType.objects.get(code=code)
 
 
 def indicator(code: str) -> Indicator:
+    _reference_rows()
     return Indicator.objects.get(code=code)
+
+
+def _reference_rows() -> None:
+    """A test after a transactional test finds the tables flushed of the migration's reference rows."""
+    if not ActivityType.objects.exists():
+        from assistance.reference import reference_data_ensure
+
+        reference_data_ensure()
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
