@@ -29,9 +29,11 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {demo.password})"))
+        width = max(map(len, demo.users), default=0) + 1
         for username, user in demo.users.items():
             membership = user.membership
             areas = ", ".join(a.pcode for a in membership.areas.all()) or "referrals addressed to it"
             self.stdout.write(
-                f"  {username:<16} {membership.get_role_display():<22} {membership.organisation.acronym:<8} {areas}"
+                f"  {username:<{width}} {membership.get_role_display():<22} "
+                f"{membership.organisation.acronym:<8} {areas}"
             )
