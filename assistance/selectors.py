@@ -734,34 +734,68 @@ def reached_for_targets_from_rows(targets: Sequence[IndicatorTarget]) -> dict[in
     }
 
 
-# Reached counted by the database. Each target is a row of ``targets`` (and its activity types rows of
-# ``target_types``), joined to the delivered records it counts: the households or people are grouped per
-# target with the day of their first delivery in the period, then counted by the attributes the figures are
-# broken down by. Same rule as ``rules.compute_reached``: the target's organisation's households, inside its
-# area (path prefix) and period, of its programme when it names one, of the indicator's activity types.
+# Reached counted by the database. The delivered records any target may count are read in one scan (joined
+# to their household and settlement); each record is then matched to the targets counting it (one ``CASE``
+# per target: its activity types, period, organisation, area by path prefix, programme when it names one),
+# the households or people are grouped per target with the day of their first delivery in the period, and
+# counted by the attributes the figures are broken down by. Same rule as ``rules.compute_reached``.
 
-_TARGETS_SQL = """
-targets AS (
-    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::date[], %s::date[], %s::bigint[])
-        AS t (target_id, organisation_id, area_path, period_start, period_end, programme_id)
-),
-target_types AS (
-    SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS tt (target_id, activity_type_id)
-),
+_COUNTED_SQL = """
 counted AS (
     SELECT t.target_id, r.household_id, r.member_id, r.delivered_on
-    FROM targets t
-    JOIN target_types tt ON tt.target_id = t.target_id
-    JOIN {record} r
-        ON r.activity_type_id = tt.activity_type_id
-        AND r.status = %s
-        AND r.delivered_on BETWEEN t.period_start AND t.period_end
-        AND (t.programme_id IS NULL OR r.programme_id = t.programme_id)
-    JOIN {household} h ON h.id = r.household_id AND h.organisation_id = t.organisation_id
-    JOIN {area} a ON a.id = h.settlement_id AND starts_with(a.path, t.area_path)
+    FROM {record} r
+    JOIN {household} h ON h.id = r.household_id
+    JOIN {area} a ON a.id = h.settlement_id
+    CROSS JOIN LATERAL (VALUES {matches}) AS t (target_id)
+    WHERE r.status = %s
+        AND r.activity_type_id = ANY(%s::bigint[])
+        AND r.delivered_on BETWEEN %s AND %s
+        AND h.organisation_id = ANY(%s::bigint[])
+        AND ({paths})
+        AND t.target_id IS NOT NULL
 )"""
 
-# Age in completed years on the first delivery, as ``rules.age_on``; a group as ``rules.age_group``.
+
+def _counted_sql(specs: dict[int, rules.TargetSpec], organisations: dict[int, int]) -> tuple[str, list]:
+    """The ``counted`` CTE (a target and a record it counts, per row) of targets counting households or people."""
+    matches, params = [], []
+    for pk, spec in specs.items():
+        condition = (
+            "r.activity_type_id = ANY(%s::bigint[]) AND r.delivered_on BETWEEN %s AND %s"
+            " AND h.organisation_id = %s AND starts_with(a.path, %s)"
+        )
+        params += [
+            sorted(spec.activity_type_ids),
+            spec.period_start,
+            spec.period_end,
+            organisations[pk],
+            spec.area_path,
+        ]
+        if spec.programme_id is not None:
+            condition += " AND r.programme_id = %s"
+            params.append(spec.programme_id)
+        matches.append(f"(CASE WHEN {condition} THEN %s::bigint END)")
+        params.append(pk)
+    chosen = list(specs.values())
+    paths = sorted({spec.area_path for spec in chosen})
+    params += [
+        RecordStatus.DELIVERED,
+        sorted(set().union(*(spec.activity_type_ids for spec in chosen))),
+        min(spec.period_start for spec in chosen),
+        max(spec.period_end for spec in chosen),
+        sorted({organisations[pk] for pk in specs}),
+        *paths,
+    ]
+    sql = _COUNTED_SQL.format(
+        record=AssistanceRecord._meta.db_table,
+        household=Household._meta.db_table,
+        area=AdminArea._meta.db_table,
+        matches=", ".join(matches),
+        paths=" OR ".join(["starts_with(a.path, %s)"] * len(paths)),
+    )
+    return sql, params
+
+
 _AGE_GROUP_SQL = """
 CASE
     WHEN u.born IS NULL THEN 'unknown'
@@ -788,26 +822,33 @@ GROUP BY 1, 2, 3, 4, 5"""
 
 # Households: described by their head (first head by id) on their first delivery, any member's disability.
 _HOUSEHOLDS_SQL = """
-WITH {targets},
+WITH {counted},
 firsts AS (
     SELECT target_id, household_id, min(delivered_on) AS day FROM counted GROUP BY target_id, household_id
 ),
+heads AS (
+    SELECT DISTINCT ON (m.household_id) m.household_id, m.sex, m.date_of_birth
+    FROM {member} m
+    WHERE m.relationship = %s AND m.household_id IN (SELECT household_id FROM firsts)
+    ORDER BY m.household_id, m.id
+),
+disabled AS (
+    SELECT DISTINCT d.household_id
+    FROM {member} d
+    WHERE d.has_disability AND d.household_id IN (SELECT household_id FROM firsts)
+),
 units AS (
     SELECT f.target_id, f.day, h.displacement_status, head.sex, head.date_of_birth AS born,
-        EXISTS (SELECT 1 FROM {member} d WHERE d.household_id = f.household_id AND d.has_disability) AS disabled
+        d.household_id IS NOT NULL AS disabled
     FROM firsts f
     JOIN {household} h ON h.id = f.household_id
-    LEFT JOIN LATERAL (
-        SELECT m.sex, m.date_of_birth FROM {member} m
-        WHERE m.household_id = f.household_id AND m.relationship = %s
-        ORDER BY m.id LIMIT 1
-    ) head ON true
+    LEFT JOIN heads head ON head.household_id = f.household_id
+    LEFT JOIN disabled d ON d.household_id = f.household_id
 )
 {grouped}"""
 
-# People: the member a record names, or every member of the household for a household activity.
 _INDIVIDUALS_SQL = """
-WITH {targets},
+WITH {counted},
 firsts AS (
     SELECT c.target_id, m.id AS member_id, min(c.delivered_on) AS day
     FROM counted c
@@ -861,30 +902,19 @@ def _people_reached(
     sql: str, specs: dict[int, rules.TargetSpec], organisations: dict[int, int], extra_params: Sequence = ()
 ) -> dict[int, rules.Reached]:
     """One grouped query for the targets counting households (or people): units per target and attributes."""
-    pairs = [(pk, type_id) for pk, spec in specs.items() for type_id in sorted(spec.activity_type_ids)]
-    if not pairs:
+    specs = {pk: spec for pk, spec in specs.items() if spec.activity_type_ids}
+    if not specs:
         return {}
-    tables = {
-        "record": AssistanceRecord._meta.db_table,
-        "household": Household._meta.db_table,
-        "member": Member._meta.db_table,
-        "area": AdminArea._meta.db_table,
-    }
+    counted, params = _counted_sql(specs, organisations)
     query = sql.format(
-        targets=_TARGETS_SQL.format(**tables),
+        counted=counted,
         grouped=_GROUPED_SQL.format(age_group=_AGE_GROUP_SQL),
-        **tables,
+        household=Household._meta.db_table,
+        member=Member._meta.db_table,
     )
-    params = [
-        *_targets_params(specs, organisations),
-        [pk for pk, _type in pairs],
-        [type_id for _pk, type_id in pairs],
-        RecordStatus.DELIVERED,
-    ]
-    params.extend(extra_params)
     groups: dict[int, list] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
+        cursor.execute(query, [*params, *extra_params])
         for target_id, sex, group, status, disability, count in cursor.fetchall():
             attributes = {"sex": sex, "age_group": group, "displacement_status": status, "disability": disability}
             groups[target_id].append((attributes, count))
