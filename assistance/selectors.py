@@ -757,35 +757,35 @@ counted AS (
 
 
 def _counted_sql(specs: dict[int, rules.TargetSpec], organisations: dict[int, int]) -> tuple[str, list]:
-    """The ``counted`` CTE (a target and a record it counts, per row) of targets counting households or people."""
+    """The ``counted`` CTE (a target and a record it counts, per row) of targets counting households or people.
+    A target's ``CASE`` tests only what the scan's own filter does not already decide for it (its organisation,
+    area, period or activity types when every target shares them): it is evaluated on every row scanned."""
+    chosen = list(specs.values())
+    type_ids = sorted(set().union(*(spec.activity_type_ids for spec in chosen)))
+    start, end = min(spec.period_start for spec in chosen), max(spec.period_end for spec in chosen)
+    owners = sorted({organisations[pk] for pk in specs})
+    paths = sorted({spec.area_path for spec in chosen})
     matches, params = [], []
     for pk, spec in specs.items():
-        condition = (
-            "r.activity_type_id = ANY(%s::bigint[]) AND r.delivered_on BETWEEN %s AND %s"
-            " AND h.organisation_id = %s AND starts_with(a.path, %s)"
-        )
-        params += [
-            sorted(spec.activity_type_ids),
-            spec.period_start,
-            spec.period_end,
-            organisations[pk],
-            spec.area_path,
-        ]
+        condition = ["TRUE"]
+        if sorted(spec.activity_type_ids) != type_ids:
+            condition.append("r.activity_type_id = ANY(%s::bigint[])")
+            params.append(sorted(spec.activity_type_ids))
+        if (spec.period_start, spec.period_end) != (start, end):
+            condition.append("r.delivered_on BETWEEN %s AND %s")
+            params += [spec.period_start, spec.period_end]
+        if len(owners) > 1:
+            condition.append("h.organisation_id = %s")
+            params.append(organisations[pk])
+        if len(paths) > 1:
+            condition.append("starts_with(a.path, %s)")
+            params.append(spec.area_path)
         if spec.programme_id is not None:
-            condition += " AND r.programme_id = %s"
+            condition.append("r.programme_id = %s")
             params.append(spec.programme_id)
-        matches.append(f"(CASE WHEN {condition} THEN %s::bigint END)")
+        matches.append(f"(CASE WHEN {' AND '.join(condition)} THEN %s::bigint END)")
         params.append(pk)
-    chosen = list(specs.values())
-    paths = sorted({spec.area_path for spec in chosen})
-    params += [
-        RecordStatus.DELIVERED,
-        sorted(set().union(*(spec.activity_type_ids for spec in chosen))),
-        min(spec.period_start for spec in chosen),
-        max(spec.period_end for spec in chosen),
-        sorted({organisations[pk] for pk in specs}),
-        *paths,
-    ]
+    params += [RecordStatus.DELIVERED, type_ids, start, end, owners, *paths]
     sql = _COUNTED_SQL.format(
         record=AssistanceRecord._meta.db_table,
         household=Household._meta.db_table,
@@ -798,16 +798,11 @@ def _counted_sql(specs: dict[int, rules.TargetSpec], organisations: dict[int, in
 
 _AGE_GROUP_SQL = """
 CASE
-    WHEN u.born IS NULL THEN 'unknown'
-    ELSE (
-        SELECT CASE WHEN age < 0 THEN 'unknown' WHEN age <= 5 THEN '0-5' WHEN age <= 17 THEN '6-17'
-                    WHEN age <= 59 THEN '18-59' ELSE '60+' END
-        FROM (
-            SELECT extract(year FROM u.day)::int - extract(year FROM u.born)::int
-                - CASE WHEN (extract(month FROM u.day), extract(day FROM u.day))
-                          < (extract(month FROM u.born), extract(day FROM u.born)) THEN 1 ELSE 0 END AS age
-        ) ages
-    )
+    WHEN u.born IS NULL OR u.age < 0 THEN 'unknown'
+    WHEN u.age <= 5 THEN '0-5'
+    WHEN u.age <= 17 THEN '6-17'
+    WHEN u.age <= 59 THEN '18-59'
+    ELSE '60+'
 END"""
 
 _GROUPED_SQL = """
@@ -817,10 +812,18 @@ SELECT u.target_id,
     COALESCE(NULLIF(u.displacement_status, ''), 'unknown') AS displacement_status,
     CASE WHEN u.disabled THEN 'yes' ELSE 'no' END AS disability,
     count(*)
-FROM units u
+FROM (
+    SELECT units.*,
+        extract(year FROM units.day)::int - extract(year FROM units.born)::int
+        - CASE WHEN (extract(month FROM units.day), extract(day FROM units.day))
+                  < (extract(month FROM units.born), extract(day FROM units.born)) THEN 1 ELSE 0 END AS age
+    FROM units
+) u
 GROUP BY 1, 2, 3, 4, 5"""
 
 # Households: described by their head (first head by id) on their first delivery, any member's disability.
+# Heads and people with a disability are read whole from their partial indexes and hash-joined: probing them
+# household by household (or narrowing them to the households counted first) cost more at national scale.
 _HOUSEHOLDS_SQL = """
 WITH {counted},
 firsts AS (
@@ -829,13 +832,13 @@ firsts AS (
 heads AS (
     SELECT DISTINCT ON (m.household_id) m.household_id, m.sex, m.date_of_birth
     FROM {member} m
-    WHERE m.relationship = %s AND m.household_id IN (SELECT household_id FROM firsts)
+    WHERE m.relationship = %s
     ORDER BY m.household_id, m.id
 ),
 disabled AS (
     SELECT DISTINCT d.household_id
     FROM {member} d
-    WHERE d.has_disability AND d.household_id IN (SELECT household_id FROM firsts)
+    WHERE d.has_disability
 ),
 units AS (
     SELECT f.target_id, f.day, h.displacement_status, head.sex, head.date_of_birth AS born,
