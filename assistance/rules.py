@@ -273,6 +273,22 @@ def _tally(units: Mapping[object, dict[str, str]]) -> Reached:
     )
 
 
+def tally_groups(groups: Iterable[tuple[Mapping[str, str], int]]) -> Reached:
+    """The same figure as ``_tally``, from units already counted by their attributes: ``(attributes, n)``
+    pairs, ``n`` units sharing the attributes (``sex``, ``age_group``, ``displacement_status``, ``disability``)."""
+    breakdown: dict[str, Counter] = {d: Counter() for d in DIMENSIONS}
+    sex_age: Counter = Counter()
+    total = 0
+    for attributes, count in groups:
+        if not count:
+            continue
+        total += count
+        for dimension in DIMENSIONS:
+            breakdown[dimension][attributes[dimension]] += count
+        sex_age[(attributes["sex"], attributes["age_group"])] += count
+    return Reached(total=total, breakdown={d: dict(c) for d, c in breakdown.items()}, sex_age=dict(sex_age))
+
+
 def reached_households(deliveries: Iterable[DeliveryRow], members: Mapping[int, Sequence[MemberRow]]) -> Reached:
     """Distinct households. A household is described by its head (sex, age group on its first delivery in
     the period), its displacement status, and whether any member has a disability."""

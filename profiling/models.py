@@ -268,6 +268,16 @@ class Member(BaseModel):
 
     class Meta:
         ordering = ["household_id", "id"]
+        indexes = [
+            # Heads and people with a disability per household, read without the member rows (reached figures).
+            models.Index(
+                fields=["household", "id"],
+                include=["sex", "date_of_birth"],
+                condition=Q(relationship="head"),
+                name="member_head",
+            ),
+            models.Index(fields=["household"], condition=Q(has_disability=True), name="member_with_disability"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_of_birth__isnull=False) | Q(date_of_birth_estimated=False),
