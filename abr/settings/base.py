@@ -226,16 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=0),
     },
 }
-# Check-in waves after an arrival (monitoring/rules.py): an offset in days or months and the window
-# during which the call is due before it is overdue.
-ABR_CHECKIN_WAVES = env.json(
-    "ABR_CHECKIN_WAVES",
-    default=[
-        {"code": "w2", "days": 7, "window_days": 7},
-        {"code": "m3", "months": 3, "window_days": 14},
-        {"code": "m9", "months": 9, "window_days": 14},
-    ],
-)
+# Check-in waves after an arrival: an offset in days or months and the window during which the call is
+# due before it is overdue. Empty: the programme's (monitoring/rules.py DEFAULT_WAVES: 7-14 days, 3 and
+# 9 months).
+ABR_CHECKIN_WAVES = env.json("ABR_CHECKIN_WAVES", default=[])
 ABR_CHECKIN_MAX_ATTEMPTS = env.int("ABR_CHECKIN_MAX_ATTEMPTS", default=5)
 # Days each kind of record keeps its personal data (see core/retention.py for the kinds and defaults).
 ABR_RETENTION_DAYS = env.json("ABR_RETENTION_DAYS", default={})
