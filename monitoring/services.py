@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from assistance import selectors as assistance_selectors
 from assistance import services as assistance_services
 from assistance.models import AssistanceRecord, GrantKind
 from core.audit import audit_record, changed, service, snapshot
+from core.ids import reserve_ids
 from core.models import AdminArea
 from core.scoping import scope_for
 from profiling import selectors as profiling_selectors
@@ -101,16 +102,6 @@ def _locked_movement(actor, movement: MovementCase) -> MovementCase:
     return MovementCase.objects.select_for_update().get(pk=movement.pk)
 
 
-def _reserve_id(model) -> int:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-            return cursor.fetchone()[0]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        return cursor.fetchone()[0]
-
-
 def _grant(
     *, actor, household: Household, kind: str, amount: Decimal | None, currency: str, on: datetime.date, field: str
 ) -> AssistanceRecord | None:
@@ -183,7 +174,7 @@ def movement_register(
         household=household, status__in=[MovementStatus.REGISTERED, MovementStatus.GO_AND_SEE, MovementStatus.DEPARTED]
     ).exists():
         raise ValidationError({"household": _("This household already has a movement under way.")})
-    pk = _reserve_id(MovementCase)
+    pk = reserve_ids(MovementCase, 1)[0]
     movement = MovementCase(
         pk=pk,
         reference=f"MV-{household.organisation.acronym[:12]}-{pk:06d}",

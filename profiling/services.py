@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, changed, service, snapshot
+from core.ids import reserve_ids
 from core.models import AdminArea, AdminLevel, Job, Organisation
 from core.pcodes import normalise_pcode
 from core.scoping import scope_for
@@ -138,24 +139,6 @@ class EditConflict(Exception):
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    """Primary keys for ``count`` new rows, taken from the table's sequence so rows (and their children)
-    can be written with COPY or ``bulk_create`` without reading ids back."""
-    if count <= 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite (local zero-setup runs only): one writer at a time, so the next free ids are ours.
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        start = cursor.fetchone()[0] + 1
-        return list(range(start, start + count))
 
 
 def _household_reference(*, organisation: Organisation, pk: int) -> str:
@@ -504,7 +487,7 @@ def household_register(
     _check_settlement(actor=actor, organisation=organisation, settlement=data.settlement)
     consent_inputs = _check_consents(consents)
     today = timezone.localdate()
-    pk = _reserve_ids(Household, 1)[0]
+    pk = reserve_ids(Household, 1)[0]
     household = Household(pk=pk, organisation=organisation, registered_by=actor, submission_id=submission_id or None)
     household.reference = _household_reference(organisation=organisation, pk=pk)
     _apply_data(household, data)
@@ -1230,7 +1213,7 @@ def household_import(
     new = [p for p in parsed.values() if p.submission_id not in skipped]
     writing = not validate_only and problems.error_count == 0
     if writing:
-        for item, pk in zip(new, _reserve_ids(Household, len(new)), strict=True):
+        for item, pk in zip(new, reserve_ids(Household, len(new)), strict=True):
             item.pk = pk
 
     member_writer = _Writer(Member, MEMBER_COPY_FIELDS, enabled=writing)
