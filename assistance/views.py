@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.exports import Column, stream_csv
+from core.exports import Column, csv_response
 from core.models import AdminArea, Role
 from core.permissions import role_required
 from core.scoping import user_has_role
@@ -105,11 +105,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     form = RecordFilterForm(request.GET or None, user=request.user)
     records = selectors.record_list_for_user(request.user, form.filters() if request.GET else None)
     if request.GET.get("export") == "csv" and user_has_role(request.user, Role.MANAGER, Role.ADMIN):
-        response = StreamingHttpResponse(
-            stream_csv(records.iterator(chunk_size=2000), EXPORT_COLUMNS), content_type="text/csv"
-        )
-        response["Content-Disposition"] = 'attachment; filename="assistance-5w.csv"'
-        return response
+        return csv_response(records.iterator(chunk_size=2000), EXPORT_COLUMNS, filename="assistance-5w.csv")
     context = {
         "form": form,
         "records": page_of(request, records),

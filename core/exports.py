@@ -78,6 +78,17 @@ def stream_csv(rows: Iterable[Any], columns: list[Column], *, threshold: int = 0
         yield writer.writerow(["" if v is None else v for v in values])
 
 
+def csv_response(rows: Iterable[Any], columns: list[Column], *, filename: str, threshold: int = 0):
+    """A download of ``stream_csv``: rows are read and sent as they come, whatever their number."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(
+        stream_csv(rows, columns, threshold=threshold), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def write_xlsx(rows: Iterable[Any], columns: list[Column], target: IO[bytes] | str, *, title: str, threshold: int = 0):
     """An XLSX workbook written row by row (openpyxl write-only mode: flat memory)."""
     import openpyxl

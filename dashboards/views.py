@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.exports import stream_csv
+from core.exports import csv_response
 from core.models import Job, Role
 from core.permissions import role_required
 from core.pipelines import pipelines_for
@@ -117,12 +117,8 @@ def fivew_csv(request: HttpRequest) -> HttpResponse:
     filters = _filter_form(request).filters()
     shared = request.GET.get("shared") == "1"
     rows = selectors.fivew_rows(request.user, filters)
-    response = StreamingHttpResponse(
-        stream_csv(rows, fivew_columns(), threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
-    )
     suffix = "-shared" if shared else ""
-    response["Content-Disposition"] = f'attachment; filename="5w-{_stamp()}{suffix}.csv"'
-    return response
+    return csv_response(rows, fivew_columns(), filename=f"5w-{_stamp()}{suffix}.csv", threshold=threshold_for(shared))
 
 
 @role_required(*READERS)
@@ -132,11 +128,7 @@ def results_csv(request: HttpRequest) -> HttpResponse:
     filters = _filter_form(request).filters()
     shared = request.GET.get("shared") == "1"
     rows = selectors.indicator_results(request.user, filters)
-    response = StreamingHttpResponse(
-        stream_csv(rows, result_columns(), threshold=threshold_for(shared)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="results-{_stamp()}.csv"'
-    return response
+    return csv_response(rows, result_columns(), filename=f"results-{_stamp()}.csv", threshold=threshold_for(shared))
 
 
 @role_required(*READERS)
