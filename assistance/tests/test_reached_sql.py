@@ -137,6 +137,8 @@ def test_database_counts_match_the_python_count_target_by_target(places, iom, nr
     for target in targets:
         expected = selectors.reached_for_targets_from_rows([target])[target.pk]
         assert by_database[target.pk] == expected, (target.indicator.code, target.area.pcode, target.period_start)
+    # All targets of both organisations at once: each still counts only its own organisation's households.
+    assert selectors.reached_for_targets_from_rows(targets) == by_database
     one_organisation = [t for t in targets if t.organisation_id == iom.pk]
     assert selectors.reached_for_targets(one_organisation) == selectors.reached_for_targets_from_rows(one_organisation)
 
