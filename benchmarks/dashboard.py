@@ -74,8 +74,8 @@ def _prepare(households: int, reuse: bool) -> str:
     url = _database_url(name)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "abr.settings.test"}
     manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
     if not reuse:
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
         started = time.perf_counter()
         subprocess.run([*manage, "seed_scale", "--households", str(households)], env=env, check=True)  # noqa: S603
         print(f"seeded in {time.perf_counter() - started:.0f} s")
@@ -170,29 +170,53 @@ def main() -> None:
 
     from django.conf import settings
 
+    from dashboards import services
+    from dashboards.models import FigureSnapshot
+
     filters = DashboardFilters()
-    settings.ABR_DASHBOARD_CACHE_SECONDS = 0  # cold: every request computes its figures
+    counted = max(3, args.repeat // 3)  # counting nationally takes seconds: fewer repeats
     base = summary(_timed(baseline, args.repeat))
     figures: dict[str, object] = {"machine": machine(), "households": args.households}
     figures["baseline SQL aggregate p50 ms"] = base["p50_ms"]
     figures["baseline SQL aggregate p95 ms"] = base["p95_ms"]
-    for label, path in (
-        ("dashboard (cold)", "/dashboards/"),
-        ("dashboard, one province", "/dashboards/?area=AF01"),
-        ("area view", "/dashboards/areas/"),
-        ("5W CSV", "/dashboards/5w.csv"),
-    ):
+
+    # What a manager waits for: the page reads the snapshot counted in the background.
+    settings.ABR_DASHBOARD_FRESH_SECONDS = 900
+    FigureSnapshot.objects.all().delete()
+    for label, path in (("dashboard", "/dashboards/"), ("dashboard, one province", "/dashboards/?area=AF01")):
+        page(path)()  # the first ask counts the snapshot (in process: no worker here)
         timing = summary(_timed(page(path), args.repeat))
+        figures[f"{label} (served) p50 ms"] = timing["p50_ms"]
+        figures[f"{label} (served) p95 ms"] = timing["p95_ms"]
+        figures[f"{label} (served) queries"] = queries(path)
+        figures[f"{label} (served) p95 / baseline p50"] = timing["p95_ms"] / base["p50_ms"] if base["p50_ms"] else 0.0
+
+    # What the worker spends: the count of a national snapshot (the task), and the beat's round.
+    snapshot = FigureSnapshot.objects.select_related("counted_for").get(filters={})
+    timing = summary(_timed(lambda: services.figure_snapshot_count(snapshot=snapshot), counted))
+    figures["snapshot count, national (task) p50 ms"] = timing["p50_ms"]
+    figures["snapshot count, national (task) p95 ms"] = timing["p95_ms"]
+    user.last_login = datetime.datetime.now(datetime.UTC)
+    user.save(update_fields=["last_login"])
+    FigureSnapshot.objects.update(counted_at=None)
+    started = time.perf_counter()
+    done = services.figure_snapshots_refresh()
+    figures["beat round, snapshots counted"] = done["counted"]
+    figures["beat round seconds"] = time.perf_counter() - started
+
+    # Counted in every request (ABR_DASHBOARD_FRESH_SECONDS = 0), for comparison, and the other pages.
+    settings.ABR_DASHBOARD_FRESH_SECONDS = 0
+    for label, path, repeat in (
+        ("dashboard counted in the request", "/dashboards/", counted),
+        ("dashboard counted in the request, one province", "/dashboards/?area=AF01", counted),
+        ("area view", "/dashboards/areas/", counted),
+        ("5W CSV", "/dashboards/5w.csv", counted),
+    ):
+        timing = summary(_timed(page(path), repeat))
         figures[f"{label} p50 ms"] = timing["p50_ms"]
         figures[f"{label} p95 ms"] = timing["p95_ms"]
         figures[f"{label} queries"] = queries(path)
         figures[f"{label} p50 / baseline"] = timing["p50_ms"] / base["p50_ms"] if base["p50_ms"] else 0.0
-    settings.ABR_DASHBOARD_CACHE_SECONDS = 300  # warm: figures kept for five minutes
-    timing = summary(_timed(page("/dashboards/"), args.repeat))
-    figures["dashboard, figures kept (warm) p50 ms"] = timing["p50_ms"]
-    figures["dashboard, figures kept (warm) p95 ms"] = timing["p95_ms"]
-    figures["dashboard, figures kept (warm) queries"] = queries("/dashboards/")
-    settings.ABR_DASHBOARD_CACHE_SECONDS = 0
     for label, function in (
         ("section: headline (without people)", lambda: selectors.headline(user, filters, people_assisted=0)),
         ("section: people disaggregated", lambda: selectors.people_disaggregated(user, filters)),
@@ -201,8 +225,8 @@ def main() -> None:
         ("section: referral pipeline", lambda: selectors.referral_pipeline(user, filters)),
         ("section: CAP pipeline", lambda: selectors.cap_pipeline(user, filters)),
     ):
-        figures[f"{label} p50 ms"] = summary(_timed(function, max(3, args.repeat // 2)))["p50_ms"]
-    report(f"Manager dashboard, {args.households:,} households (target: dashboard p50 <= 500 ms)", figures)
+        figures[f"{label} p50 ms"] = summary(_timed(function, counted))["p50_ms"]
+    report(f"Manager dashboard, {args.households:,} households (target: dashboard <= 500 ms)", figures)
 
 
 if __name__ == "__main__":

@@ -581,7 +581,7 @@ def sum_rows(rows: Iterable[FiveWRow]) -> dict:
     return dict(totals)
 
 
-# --- the dashboard as a whole, cached briefly ------------------------------------------------------------
+# --- the dashboard as a whole, counted in the background ---------------------------------------------
 
 
 @dataclass
@@ -593,43 +593,86 @@ class DashboardFigures:
     pipelines: dict[str, list[dict]]
 
 
-def _cache_key(user, filters: DashboardFilters) -> str | None:
-    scope = scope_for(user)
-    if scope is None:
-        return None
-    import hashlib
-    import json
-
-    from django.utils.translation import get_language
-
-    # Per user (scope, permissions) and language (labels in the rows), and per filters.
-    parts = [user.pk, scope.organisation_id, scope.role, list(scope.area_paths), get_language(), filters.as_params()]
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"abr:dashboards:figures:{digest}"
-
-
-def dashboard_figures(user, filters: DashboardFilters) -> DashboardFigures:
-    """Everything the programme dashboard shows, computed in a fixed number of aggregate queries and kept
-    for ``ABR_DASHBOARD_CACHE_SECONDS`` (per user, scope, language and filters; 0 switches it off)."""
-    from django.conf import settings
-    from django.core.cache import cache
-
+def count_dashboard_figures(user, filters: DashboardFilters) -> DashboardFigures:
+    """Everything the programme dashboard shows, counted now in a fixed number of aggregate queries.
+    Seconds for a national scope at a million households: pages read a ``FigureSnapshot`` instead."""
     from core.pipelines import pipelines_for
 
-    seconds = int(getattr(settings, "ABR_DASHBOARD_CACHE_SECONDS", 300))
-    key = _cache_key(user, filters) if seconds else None
-    if key:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
     people = people_disaggregated(user, filters)
-    figures = DashboardFigures(
+    return DashboardFigures(
         computed_at=timezone.now(),
         headline=headline(user, filters, people_assisted=people.total),
         people=people,
         results=indicator_results(user, filters),
         pipelines={panel.key: panel.rows(user, filters) for panel in pipelines_for(user)},
     )
-    if key:
-        cache.set(key, figures, seconds)
-    return figures
+
+
+def scope_fingerprint(user, filters: DashboardFilters, language: str) -> str | None:
+    """What the figures depend on, hashed: organisation, role, areas, permissions (sensitive cases), the
+    panels the user sees, the language of the labels and the filters. None without a scope."""
+    import hashlib
+    import json
+
+    from core.pipelines import pipelines_for
+
+    scope = scope_for(user)
+    if scope is None:
+        return None
+    parts = [
+        scope.organisation_id,
+        scope.data_owner_id,
+        scope.role,
+        sorted(scope.area_paths),
+        [[g.owner_id, sorted(g.resources), sorted(g.area_paths), g.identifiable] for g in scope.grants],
+        sorted(user.get_all_permissions()),
+        [panel.key for panel in pipelines_for(user)],
+        language,
+        filters.as_params(),
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# Raised when the shape of the stored figures changes: older snapshots are then recounted, never misread.
+FIGURES_VERSION = 1
+
+
+def figures_as_json(figures: DashboardFigures) -> dict:
+    """The figures as JSON for a ``FigureSnapshot`` (labels already in the snapshot's language)."""
+    from dataclasses import asdict
+
+    people = asdict(figures.people)
+    people["sex_age"] = [[sex, group, value] for (sex, group), value in figures.people.sex_age.items()]
+    return {
+        "version": FIGURES_VERSION,
+        "headline": asdict(figures.headline),
+        "people": people,
+        "results": [asdict(result) for result in figures.results],
+        "pipelines": {key: [dict(row) for row in rows] for key, rows in figures.pipelines.items()},
+    }
+
+
+def figures_readable(data: dict | None) -> bool:
+    return bool(data) and data.get("version") == FIGURES_VERSION
+
+
+def figures_from_json(data: dict, counted_at: datetime.datetime) -> DashboardFigures:
+    people = dict(data["people"])
+    people["sex_age"] = {(sex, group): value for sex, group, value in people["sex_age"]}
+    return DashboardFigures(
+        computed_at=counted_at,
+        headline=Headline(**data["headline"]),
+        people=Disaggregation(**people),
+        results=[IndicatorResult(**row) for row in data["results"]],
+        pipelines=data["pipelines"],
+    )
+
+
+def snapshot_for(user, filters: DashboardFilters, language: str):
+    """The stored figures for the user's scope, language and filters, or None (also without a scope)."""
+    from .models import FigureSnapshot
+
+    key = scope_fingerprint(user, filters, language)
+    if key is None:
+        return None
+    return FigureSnapshot.objects.filter(key=key).first()

@@ -1,15 +1,28 @@
-"""Writes of the dashboards app: only asking for an export to be built in the background."""
+"""Writes of the dashboards app: exports built in the background, and the dashboard's figures counted
+in the background and kept as snapshots."""
 
 from __future__ import annotations
 
+import datetime
+import json
+import time
 from functools import partial
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import service
 from core.models import Job
 from core.services import job_create
+
+from . import selectors
+from .jobs import filters_from_params
+from .models import FigureSnapshot
+from .selectors import DashboardFilters
 
 FIVEW_EXPORT_KIND = "dashboards.fivew_export"
 
@@ -24,3 +37,148 @@ def fivew_export_request(*, actor, filters: dict, shared: bool) -> Job:
 
     transaction.on_commit(partial(fivew_export_task.delay, job.pk))
     return job
+
+
+# --- dashboard figures, counted in the background ------------------------------------------------------
+
+
+def _fresh_seconds() -> int:
+    return int(getattr(settings, "ABR_DASHBOARD_FRESH_SECONDS", 900))
+
+
+def _counts_in_process() -> bool:
+    """No worker to hand the count to (``make run``, tests): count in the request instead."""
+    from abr.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def _claim(snapshot: FigureSnapshot, now) -> bool:
+    """Mark the snapshot's recount as queued; False if one already is (a claim older than the task time
+    limit is taken over: its worker died)."""
+    abandoned = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        FigureSnapshot.objects.filter(pk=snapshot.pk)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=abandoned))
+        .update(queued_at=now)
+    )
+    if claimed:
+        snapshot.queued_at = now
+    return bool(claimed)
+
+
+def _queue_count(snapshot: FigureSnapshot, now) -> bool:
+    """Hand the snapshot's recount to a worker (or count now where there is none), unless already queued."""
+    if not _claim(snapshot, now):
+        return False
+    if _counts_in_process():
+        figure_snapshot_count(snapshot=snapshot)
+    else:
+        from .tasks import count_figures_task
+
+        transaction.on_commit(partial(count_figures_task.delay, snapshot.pk))
+    return True
+
+
+def figure_snapshot_count(*, snapshot: FigureSnapshot) -> FigureSnapshot | None:
+    """Count the snapshot's figures with its user's scope, in its language. A snapshot whose user no
+    longer has the scope it was counted for is deleted rather than counted with another scope."""
+    filters = filters_from_params(snapshot.filters)
+    user = snapshot.counted_for
+    with translation.override(snapshot.language):
+        if selectors.scope_fingerprint(user, filters, snapshot.language) != snapshot.key:
+            snapshot.delete()
+            return None
+        started = time.perf_counter()
+        figures = selectors.count_dashboard_figures(user, filters)
+        data = json.loads(json.dumps(selectors.figures_as_json(figures), cls=DjangoJSONEncoder))
+    snapshot.figures = data
+    snapshot.counted_at = figures.computed_at
+    snapshot.count_ms = round((time.perf_counter() - started) * 1000)
+    snapshot.queued_at = None
+    FigureSnapshot.objects.filter(pk=snapshot.pk).update(
+        figures=data, counted_at=snapshot.counted_at, count_ms=snapshot.count_ms, queued_at=None
+    )
+    return snapshot
+
+
+def _snapshot_ensure(*, user, filters: DashboardFilters, language: str, now) -> FigureSnapshot | None:
+    key = selectors.scope_fingerprint(user, filters, language)
+    if key is None:
+        return None
+    snapshot, _created = FigureSnapshot.objects.get_or_create(
+        key=key,
+        defaults={"counted_for": user, "language": language, "filters": filters.as_params(), "requested_at": now},
+    )
+    return snapshot
+
+
+def dashboard_figures_for(*, user, filters: DashboardFilters) -> tuple[selectors.DashboardFigures | None, bool]:
+    """The figures a dashboard page shows, and whether a (re)count is under way.
+
+    Read from the snapshot of the user's scope, language and filters. A snapshot older than
+    ``ABR_DASHBOARD_FRESH_SECONDS`` is still shown while a worker recounts it; the first ask for a new
+    set of filters queues its count and shows none (or counts now where there is no worker). With
+    ``ABR_DASHBOARD_FRESH_SECONDS = 0`` every page counts its own figures and nothing is stored.
+    """
+    if _fresh_seconds() <= 0:
+        return selectors.count_dashboard_figures(user, filters), False
+    now = timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    snapshot = _snapshot_ensure(user=user, filters=filters, language=language, now=now)
+    if snapshot is None:
+        return None, False
+    if now - snapshot.requested_at > datetime.timedelta(hours=1):  # one write an hour keeps it alive
+        FigureSnapshot.objects.filter(pk=snapshot.pk).update(requested_at=now)
+    readable = selectors.figures_readable(snapshot.figures)
+    age = now - snapshot.counted_at if snapshot.counted_at else None
+    if not readable or age is None or age > datetime.timedelta(seconds=_fresh_seconds()):
+        _queue_count(snapshot, now)
+        readable = selectors.figures_readable(snapshot.figures)
+    counting = snapshot.queued_at is not None
+    if not readable:
+        return None, counting
+    return selectors.figures_from_json(snapshot.figures, snapshot.counted_at), counting
+
+
+def dashboard_recount_request(*, user, filters: DashboardFilters) -> bool:
+    """A manager asks for the figures on screen to be counted again now (after a distribution, say)."""
+    now = timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    snapshot = _snapshot_ensure(user=user, filters=filters, language=language, now=now)
+    return snapshot is not None and _queue_count(snapshot, now)
+
+
+def figure_snapshots_refresh(*, now=None) -> dict:
+    """The beat's round. Forget snapshots nobody asked for in ``ABR_DASHBOARD_KEEP_DAYS``; give every
+    manager who signed in within that time the whole-programme view of their scope; recount, one at a
+    time (one worker's core, never a stampede), the stale snapshots that are whole-programme views or
+    were asked for in the last day. Others are recounted when next asked for."""
+    from core.models import Membership, Role
+
+    now = now or timezone.now()
+    keep = datetime.timedelta(days=int(getattr(settings, "ABR_DASHBOARD_KEEP_DAYS", 14)))
+    forgotten, _by_model = FigureSnapshot.objects.filter(requested_at__lt=now - keep).delete()
+    memberships = Membership.objects.filter(
+        role__in=(Role.MANAGER, Role.ADMIN),
+        organisation__is_active=True,
+        user__is_active=True,
+        user__last_login__gte=now - keep,
+    ).select_related("user")
+    for membership in memberships:
+        user = membership.user
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            _snapshot_ensure(user=user, filters=DashboardFilters(), language=language, now=now)
+    stale = (
+        FigureSnapshot.objects.filter(
+            Q(counted_at__isnull=True) | Q(counted_at__lt=now - datetime.timedelta(seconds=_fresh_seconds()))
+        )
+        .filter(Q(filters={}) | Q(requested_at__gte=now - datetime.timedelta(days=1)))
+        .order_by("-requested_at", "pk")
+    )
+    counted = 0
+    for snapshot in stale.select_related("counted_for").iterator(chunk_size=100):
+        if _claim(snapshot, timezone.now()) and figure_snapshot_count(snapshot=snapshot) is not None:
+            counted += 1
+    return {"forgotten": forgotten, "counted": counted}

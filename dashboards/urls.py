@@ -6,6 +6,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.programme_dashboard, name="programme"),
+    path("recount/", views.recount, name="recount"),
     path("areas/", views.area_view, name="areas"),
     path("5w.csv", views.fivew_csv, name="fivew_csv"),
     path("5w/xlsx/", views.fivew_xlsx, name="fivew_xlsx"),

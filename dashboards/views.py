@@ -8,6 +8,7 @@ import datetime
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,20 +44,32 @@ def _pipeline_blocks(user, computed: dict[str, list[dict]]) -> list[dict]:
 @role_required(*READERS)
 @require_GET
 def programme_dashboard(request: HttpRequest) -> HttpResponse:
-    """Results against targets, who was reached, and how far work has moved along each pipeline."""
+    """Results against targets, who was reached, and how far work has moved along each pipeline, as last
+    counted in the background for the user's scope and filters."""
     form = _filter_form(request)
     filters = form.filters()
     user = request.user
-    figures = selectors.dashboard_figures(user, filters)
+    figures, counting = services.dashboard_figures_for(user=user, filters=filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "params": filters.as_params(),
+        "figures": figures,
+        "counting": counting,
+        "export_form": ExportForm(),
+    }
+    if figures is not None:
+        context.update(_figure_context(user, figures))
+    return render(request, "dashboards/programme.html", context)
+
+
+def _figure_context(user, figures: selectors.DashboardFigures) -> dict:
     headline, people, results = figures.headline, figures.people, figures.results
     sex_labels = {"f": _("Female"), "m": _("Male"), "other": _("Other or not recorded")}
     age_rows = [(group, people.age_group.get(group, 0)) for group, _l, _h in selectors.AGE_GROUPS]
     age_rows.append((_("Age not known"), people.age_group.get("unknown", 0)))
     status_labels = dict(DisplacementStatus.choices)
-    context = {
-        "form": form,
-        "filters": filters,
-        "params": filters.as_params(),
+    return {
         "headline": headline,
         "people": people,
         "results": results,
@@ -81,9 +94,17 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "pipelines": _pipeline_blocks(user, figures.pipelines),
         "computed_at": figures.computed_at,
-        "export_form": ExportForm(),
     }
-    return render(request, "dashboards/programme.html", context)
+
+
+@role_required(*READERS)
+@require_POST
+def recount(request: HttpRequest) -> HttpResponse:
+    """Count the figures on screen again now (after a distribution day, say), then back to them."""
+    filters = _filter_form(request).filters()
+    services.dashboard_recount_request(user=request.user, filters=filters)
+    query = request.GET.urlencode()
+    return redirect(reverse("dashboards:programme") + (f"?{query}" if query else ""))
 
 
 @role_required(*READERS)

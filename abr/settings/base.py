@@ -178,8 +178,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 ABR_UPLOAD_MAX_BYTES = env.int("ABR_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Exports meant for sharing show counts from 1 to this number minus one as "<N" (dashboards 5W, results).
 ABR_SUPPRESSION_THRESHOLD = env.int("ABR_SUPPRESSION_THRESHOLD", default=5)
-# How long the manager dashboard keeps its figures (per user, scope, language and filters); 0: never.
-ABR_DASHBOARD_CACHE_SECONDS = env.int("ABR_DASHBOARD_CACHE_SECONDS", default=300)
+# The manager dashboard reads figures counted in the background (dashboards.FigureSnapshot): after this many
+# seconds they are recounted while still shown; 0 counts them in every request and keeps nothing.
+ABR_DASHBOARD_FRESH_SECONDS = env.int("ABR_DASHBOARD_FRESH_SECONDS", default=900)
+# Snapshots nobody asked for in this many days are forgotten (and managers who have not signed in since
+# get no whole-programme view counted for them).
+ABR_DASHBOARD_KEEP_DAYS = env.int("ABR_DASHBOARD_KEEP_DAYS", default=14)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="abr@localhost")
@@ -220,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-schedule-returnee-checkins": {
         "task": "monitoring.schedule_returnee_checkins",
         "schedule": crontab(hour=4, minute=30),
+    },
+    "dashboards-refresh-figures": {
+        "task": "dashboards.refresh_figures",
+        "schedule": crontab(minute="*/15"),
     },
     "monitoring-send-checkin-reminders": {
         "task": "monitoring.send_checkin_reminders",

@@ -26,7 +26,7 @@ from .factories import Programme, build_programme
 @pytest.fixture(autouse=True)
 def _fresh_figures(settings):
     """Figures computed on every request: the tests count queries and change data between requests."""
-    settings.ABR_DASHBOARD_CACHE_SECONDS = 0
+    settings.ABR_DASHBOARD_FRESH_SECONDS = 0
 
 
 @pytest.fixture

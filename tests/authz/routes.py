@@ -199,6 +199,7 @@ ROUTES: dict[str, Route] = {
     "monitoring:notifications_read": Route(STAFF, method="POST"),
     # dashboards: managers and admins; the figures are scoped by the selectors they read through
     "dashboards:programme": Route(PLANNERS),
+    "dashboards:recount": Route(PLANNERS, method="POST"),
     "dashboards:areas": Route(PLANNERS),
     "dashboards:fivew_csv": Route(PLANNERS),
     "dashboards:results_csv": Route(PLANNERS),
