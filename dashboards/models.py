@@ -8,18 +8,20 @@ from django.db import models
 
 
 class FigureSnapshot(models.Model):
-    """The dashboard's figures for one scope, language and set of filters.
+    """The figures of a dashboard page (the programme dashboard, the area view) for one scope, language
+    and set of filters.
 
     Counting them reads every delivery and member row in the scope: seconds for a national manager at a
     million households. They are counted by a task and read from here, so no manager waits for a count.
     ``key`` fingerprints what the figures depend on (organisation, role, areas, sensitive access,
-    visible panels, language, filters): users with the same scope share one snapshot, and a changed
+    visible panels, language, view, filters): users with the same scope share one snapshot, and a changed
     scope never reads figures counted for the old one.
     """
 
     key = models.CharField(max_length=64, unique=True)
     # The user whose scope the figures are counted with; any user of the same scope reads them.
     counted_for = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    view = models.CharField(max_length=20, default="programme")  # a key of selectors.SNAPSHOT_VIEWS
     language = models.CharField(max_length=10)
     filters = models.JSONField(default=dict, blank=True)
     figures = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)

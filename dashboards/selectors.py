@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -608,9 +609,10 @@ def count_dashboard_figures(user, filters: DashboardFilters) -> DashboardFigures
     )
 
 
-def scope_fingerprint(user, filters: DashboardFilters, language: str) -> str | None:
-    """What the figures depend on, hashed: organisation, role, areas, permissions (sensitive cases), the
-    panels the user sees, the language of the labels and the filters. None without a scope."""
+def scope_fingerprint(user, view: str, params: dict, language: str) -> str | None:
+    """What a dashboard view's figures depend on, hashed: organisation, role, areas, permissions (sensitive
+    cases), the panels the user sees, the language of the labels, the view and its filters. None without
+    a scope."""
     import hashlib
     import json
 
@@ -628,7 +630,8 @@ def scope_fingerprint(user, filters: DashboardFilters, language: str) -> str | N
         sorted(user.get_all_permissions()),
         [panel.key for panel in pipelines_for(user)],
         language,
-        filters.as_params(),
+        view,
+        params,
     ]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -638,7 +641,7 @@ FIGURES_VERSION = 1
 
 
 def figures_as_json(figures: DashboardFigures) -> dict:
-    """The figures as JSON for a ``FigureSnapshot`` (labels already in the snapshot's language)."""
+    """The programme figures as JSON for a ``FigureSnapshot`` (labels already in the snapshot's language)."""
     from dataclasses import asdict
 
     people = asdict(figures.people)
@@ -668,11 +671,38 @@ def figures_from_json(data: dict, counted_at: datetime.datetime) -> DashboardFig
     )
 
 
-def snapshot_for(user, filters: DashboardFilters, language: str):
-    """The stored figures for the user's scope, language and filters, or None (also without a scope)."""
-    from .models import FigureSnapshot
+@dataclass
+class AreaView:
+    computed_at: datetime.datetime
+    rows: list[AreaFigures]
 
-    key = scope_fingerprint(user, filters, language)
-    if key is None:
-        return None
-    return FigureSnapshot.objects.filter(key=key).first()
+
+def _count_programme(user, filters: DashboardFilters, params: dict) -> dict:
+    return figures_as_json(count_dashboard_figures(user, filters))
+
+
+def _count_areas(user, filters: DashboardFilters, params: dict) -> dict:
+    from dataclasses import asdict
+
+    dataset = dtm_datasets(user).filter(pk=params["dataset"]).first() if params.get("dataset") else None
+    rows = area_figures(user, filters, dataset=dataset)
+    return {"version": FIGURES_VERSION, "rows": [asdict(row) for row in rows]}
+
+
+def _read_areas(data: dict, counted_at: datetime.datetime) -> AreaView:
+    return AreaView(computed_at=counted_at, rows=[AreaFigures(**row) for row in data["rows"]])
+
+
+@dataclass(frozen=True)
+class SnapshotView:
+    """A dashboard page whose figures are counted in the background: how to count them (as JSON, with the
+    user's scope) and how to read them back."""
+
+    count: Callable[[Any, DashboardFilters, dict], dict]
+    read: Callable[[dict, datetime.datetime], Any]
+
+
+SNAPSHOT_VIEWS: dict[str, SnapshotView] = {
+    "programme": SnapshotView(count=_count_programme, read=figures_from_json),
+    "areas": SnapshotView(count=_count_areas, read=_read_areas),
+}

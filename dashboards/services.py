@@ -7,6 +7,7 @@ import datetime
 import json
 import time
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -83,17 +84,18 @@ def _queue_count(snapshot: FigureSnapshot, now) -> bool:
 def figure_snapshot_count(*, snapshot: FigureSnapshot) -> FigureSnapshot | None:
     """Count the snapshot's figures with its user's scope, in its language. A snapshot whose user no
     longer has the scope it was counted for is deleted rather than counted with another scope."""
-    filters = filters_from_params(snapshot.filters)
     user = snapshot.counted_for
+    view = selectors.SNAPSHOT_VIEWS[snapshot.view]
     with translation.override(snapshot.language):
-        if selectors.scope_fingerprint(user, filters, snapshot.language) != snapshot.key:
+        if selectors.scope_fingerprint(user, snapshot.view, snapshot.filters, snapshot.language) != snapshot.key:
             snapshot.delete()
             return None
         started = time.perf_counter()
-        figures = selectors.count_dashboard_figures(user, filters)
-        data = json.loads(json.dumps(selectors.figures_as_json(figures), cls=DjangoJSONEncoder))
+        counted_at = timezone.now()
+        data = view.count(user, filters_from_params(snapshot.filters), snapshot.filters)
+        data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     snapshot.figures = data
-    snapshot.counted_at = figures.computed_at
+    snapshot.counted_at = counted_at
     snapshot.count_ms = round((time.perf_counter() - started) * 1000)
     snapshot.queued_at = None
     FigureSnapshot.objects.filter(pk=snapshot.pk).update(
@@ -102,30 +104,36 @@ def figure_snapshot_count(*, snapshot: FigureSnapshot) -> FigureSnapshot | None:
     return snapshot
 
 
-def _snapshot_ensure(*, user, filters: DashboardFilters, language: str, now) -> FigureSnapshot | None:
-    key = selectors.scope_fingerprint(user, filters, language)
+def _snapshot_ensure(*, user, view: str, params: dict, language: str, now) -> FigureSnapshot | None:
+    key = selectors.scope_fingerprint(user, view, params, language)
     if key is None:
         return None
     snapshot, _created = FigureSnapshot.objects.get_or_create(
         key=key,
-        defaults={"counted_for": user, "language": language, "filters": filters.as_params(), "requested_at": now},
+        defaults={"counted_for": user, "view": view, "language": language, "filters": params, "requested_at": now},
     )
     return snapshot
 
 
-def dashboard_figures_for(*, user, filters: DashboardFilters) -> tuple[selectors.DashboardFigures | None, bool]:
-    """The figures a dashboard page shows, and whether a (re)count is under way.
+def _params(filters: DashboardFilters, extra: dict | None) -> dict:
+    return {**filters.as_params(), **{k: v for k, v in (extra or {}).items() if v not in ("", None)}}
 
-    Read from the snapshot of the user's scope, language and filters. A snapshot older than
+
+def dashboard_view_for(*, user, view: str, filters: DashboardFilters, extra: dict | None = None) -> tuple[Any, bool]:
+    """The figures of a dashboard page (``selectors.SNAPSHOT_VIEWS``), and whether a (re)count is under way.
+
+    Read from the snapshot of the user's scope, language, view and filters. A snapshot older than
     ``ABR_DASHBOARD_FRESH_SECONDS`` is still shown while a worker recounts it; the first ask for a new
     set of filters queues its count and shows none (or counts now where there is no worker). With
     ``ABR_DASHBOARD_FRESH_SECONDS = 0`` every page counts its own figures and nothing is stored.
     """
+    counter = selectors.SNAPSHOT_VIEWS[view]
+    params = _params(filters, extra)
     if _fresh_seconds() <= 0:
-        return selectors.count_dashboard_figures(user, filters), False
+        return counter.read(counter.count(user, filters, params), timezone.now()), False
     now = timezone.now()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    snapshot = _snapshot_ensure(user=user, filters=filters, language=language, now=now)
+    snapshot = _snapshot_ensure(user=user, view=view, params=params, language=language, now=now)
     if snapshot is None:
         return None, False
     if now - snapshot.requested_at > datetime.timedelta(hours=1):  # one write an hour keeps it alive
@@ -138,14 +146,15 @@ def dashboard_figures_for(*, user, filters: DashboardFilters) -> tuple[selectors
     counting = snapshot.queued_at is not None
     if not readable:
         return None, counting
-    return selectors.figures_from_json(snapshot.figures, snapshot.counted_at), counting
+    return counter.read(snapshot.figures, snapshot.counted_at), counting
 
 
-def dashboard_recount_request(*, user, filters: DashboardFilters) -> bool:
+def dashboard_recount_request(*, user, view: str, filters: DashboardFilters, extra: dict | None = None) -> bool:
     """A manager asks for the figures on screen to be counted again now (after a distribution, say)."""
     now = timezone.now()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    snapshot = _snapshot_ensure(user=user, filters=filters, language=language, now=now)
+    params = _params(filters, extra)
+    snapshot = _snapshot_ensure(user=user, view=view, params=params, language=language, now=now)
     return snapshot is not None and _queue_count(snapshot, now)
 
 
@@ -169,12 +178,12 @@ def figure_snapshots_refresh(*, now=None) -> dict:
         user = membership.user
         language = user.preferred_language or settings.LANGUAGE_CODE
         with translation.override(language):
-            _snapshot_ensure(user=user, filters=DashboardFilters(), language=language, now=now)
+            _snapshot_ensure(user=user, view="programme", params={}, language=language, now=now)
     stale = (
         FigureSnapshot.objects.filter(
             Q(counted_at__isnull=True) | Q(counted_at__lt=now - datetime.timedelta(seconds=_fresh_seconds()))
         )
-        .filter(Q(filters={}) | Q(requested_at__gte=now - datetime.timedelta(days=1)))
+        .filter(Q(view="programme", filters={}) | Q(requested_at__gte=now - datetime.timedelta(days=1)))
         .order_by("-requested_at", "pk")
     )
     counted = 0

@@ -49,7 +49,7 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters()
     user = request.user
-    figures, counting = services.dashboard_figures_for(user=user, filters=filters)
+    figures, counting = services.dashboard_view_for(user=user, view="programme", filters=filters)
     context = {
         "form": form,
         "filters": filters,
@@ -93,7 +93,6 @@ def _figure_context(user, figures: selectors.DashboardFigures) -> dict:
             ),
         ],
         "pipelines": _pipeline_blocks(user, figures.pipelines),
-        "computed_at": figures.computed_at,
     }
 
 
@@ -101,23 +100,35 @@ def _figure_context(user, figures: selectors.DashboardFigures) -> dict:
 @require_POST
 def recount(request: HttpRequest) -> HttpResponse:
     """Count the figures on screen again now (after a distribution day, say), then back to them."""
-    filters = _filter_form(request).filters()
-    services.dashboard_recount_request(user=request.user, filters=filters)
+    view = "areas" if request.POST.get("view") == "areas" else "programme"
+    if view == "areas":
+        form = AreaViewForm(request.GET or None, user=request.user, datasets=selectors.dtm_datasets(request.user))
+        dataset = form.chosen_dataset()
+        extra = {"dataset": dataset.pk if dataset else None}
+    else:
+        form, extra = _filter_form(request), None
+    services.dashboard_recount_request(user=request.user, view=view, filters=form.filters(), extra=extra)
     query = request.GET.urlencode()
-    return redirect(reverse("dashboards:programme") + (f"?{query}" if query else ""))
+    return redirect(reverse(f"dashboards:{view}") + (f"?{query}" if query else ""))
 
 
 @role_required(*READERS)
 @require_GET
 def area_view(request: HttpRequest) -> HttpResponse:
-    """Per province and district: DTM figures beside households profiled, assisted and referrals."""
+    """Per province and district: DTM figures beside households profiled, assisted and referrals, as last
+    counted in the background for the user's scope and filters."""
     datasets = selectors.dtm_datasets(request.user)
     form = AreaViewForm(request.GET or None, user=request.user, datasets=datasets)
-    filters = form.filters()
-    rows = selectors.area_figures(request.user, filters, dataset=form.chosen_dataset())
+    dataset = form.chosen_dataset()
+    figures, counting = services.dashboard_view_for(
+        user=request.user, view="areas", filters=form.filters(), extra={"dataset": dataset.pk if dataset else None}
+    )
+    rows = figures.rows if figures is not None else []
     provinces = [r for r in rows if r.level == 1]
     context = {
         "form": form,
+        "figures": figures,
+        "counting": counting,
         "rows": rows,
         "chart": bar_chart(
             [(f"{r.name or r.pcode}", r.households_profiled) for r in provinces],

@@ -107,7 +107,7 @@ def test_each_language_has_its_own_labels(client, programme, manager):
     client.force_login(manager)
     english = client.get(reverse("dashboards:programme")).context["pipelines"][0]["table"]
     with translation.override("fa-af"):
-        key = selectors.scope_fingerprint(manager, DashboardFilters(), "fa-af")
+        key = selectors.scope_fingerprint(manager, "programme", {}, "fa-af")
     assert key != FigureSnapshot.objects.get().key
     snapshot = FigureSnapshot.objects.create(
         key=key, counted_for=manager, language="fa-af", filters={}, requested_at=timezone.now()
@@ -135,7 +135,7 @@ def test_the_beat_round_keeps_managers_counted_and_forgets_the_rest(programme, m
     nangarhar_manager.save(update_fields=["last_login"])
 
     def ask(filters, requested_days_ago):
-        key = selectors.scope_fingerprint(manager, filters, "en")
+        key = selectors.scope_fingerprint(manager, "programme", filters.as_params(), "en")
         return FigureSnapshot.objects.create(
             key=key,
             counted_for=manager,
@@ -162,6 +162,22 @@ def test_the_beat_round_keeps_managers_counted_and_forgets_the_rest(programme, m
     later = now + datetime.timedelta(seconds=901)
     assert services.figure_snapshots_refresh(now=later)["counted"] == 2
     assert FigureSnapshot.objects.get(filters={}).figures["headline"]["households_assisted"] == 4
+
+
+def test_the_area_view_is_read_from_its_own_snapshot(client, programme, manager, places, iom):
+    client.force_login(manager)
+    first = client.get(reverse("dashboards:areas")).context["rows"]
+    assert {r.pcode: r.households_assisted for r in first if r.level == 1} == {"AF06": 2, "AF32": 1}
+    assert FigureSnapshot.objects.get().view == "areas"
+    grow(places, iom, 2)
+    with CaptureQueriesContext(connection) as reading:
+        again = client.get(reverse("dashboards:areas")).context["rows"]
+    assert again == first
+    assert not [q for q in reading.captured_queries if "profiling_household" in q["sql"]]
+    response = client.post(reverse("dashboards:recount") + "?area=AF06", {"view": "areas"})
+    assert response.url == reverse("dashboards:areas") + "?area=AF06"
+    rows = client.get(reverse("dashboards:areas"), {"area": "AF06"}).context["rows"]
+    assert {r.pcode: r.households_assisted for r in rows if r.level == 1} == {"AF06": 3}
 
 
 def test_the_beat_round_is_scheduled():
