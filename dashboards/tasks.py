@@ -19,7 +19,7 @@ def fivew_export_task(job_id: int) -> None:
 def count_figures_task(snapshot_id: int) -> None:
     """Count one dashboard snapshot (queued when a page found it stale or new)."""
     from .models import FigureSnapshot
-    from .services import figure_snapshot_count
+    from .snapshots import figure_snapshot_count
 
     snapshot = FigureSnapshot.objects.select_related("counted_for").filter(pk=snapshot_id).first()
     if snapshot is not None:
@@ -29,8 +29,8 @@ def count_figures_task(snapshot_id: int) -> None:
 
 @shared_task(name="dashboards.refresh_figures")
 def refresh_figures_task() -> dict:
-    """Keep the managers' dashboards counted: see ``services.figure_snapshots_refresh``."""
-    from .services import figure_snapshots_refresh
+    """Keep the managers' dashboards counted: see ``snapshots.figure_snapshots_refresh``."""
+    from .snapshots import figure_snapshots_refresh
 
     with origin(Origin(channel="task")):
         return figure_snapshots_refresh()

@@ -19,7 +19,7 @@ from core.pipelines import pipelines_for
 from core.selectors import job_get_for_user
 from profiling.models import DisplacementStatus
 
-from . import selectors, services
+from . import selectors, services, snapshots
 from .charts import bar_chart
 from .exports import fivew_columns, result_columns, threshold_for
 from .forms import AreaViewForm, DashboardFilterForm, ExportForm
@@ -49,7 +49,7 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters()
     user = request.user
-    figures, counting = services.dashboard_view_for(user=user, view="programme", filters=filters)
+    figures, counting = snapshots.dashboard_view_for(user=user, view="programme", filters=filters)
     context = {
         "form": form,
         "filters": filters,
@@ -107,7 +107,7 @@ def recount(request: HttpRequest) -> HttpResponse:
         extra = {"dataset": dataset.pk if dataset else None}
     else:
         form, extra = _filter_form(request), None
-    services.dashboard_recount_request(user=request.user, view=view, filters=form.filters(), extra=extra)
+    snapshots.dashboard_recount_request(user=request.user, view=view, filters=form.filters(), extra=extra)
     query = request.GET.urlencode()
     return redirect(reverse(f"dashboards:{view}") + (f"?{query}" if query else ""))
 
@@ -120,7 +120,7 @@ def area_view(request: HttpRequest) -> HttpResponse:
     datasets = selectors.dtm_datasets(request.user)
     form = AreaViewForm(request.GET or None, user=request.user, datasets=datasets)
     dataset = form.chosen_dataset()
-    figures, counting = services.dashboard_view_for(
+    figures, counting = snapshots.dashboard_view_for(
         user=request.user, view="areas", filters=form.filters(), extra={"dataset": dataset.pk if dataset else None}
     )
     rows = figures.rows if figures is not None else []

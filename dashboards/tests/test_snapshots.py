@@ -2,9 +2,11 @@
 or on request, shared only by users of the same scope, and kept up by the beat's round."""
 
 import datetime
+import json
 import time
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils import timezone, translation
 
 from core.models import Role
 from core.tests.factories import UserFactory
-from dashboards import selectors, services
+from dashboards import selectors, snapshots
 from dashboards.models import FigureSnapshot
 from dashboards.selectors import DashboardFilters
 
@@ -99,7 +101,7 @@ def test_a_changed_scope_never_reads_the_old_figures(client, programme, manager,
     client.force_login(manager)  # a new request reads the new scope
     assert _headline(client).households_assisted == 2
     assert FigureSnapshot.objects.count() == 2
-    assert services.figure_snapshot_count(snapshot=FigureSnapshot.objects.get(pk=old.pk)) is None
+    assert snapshots.figure_snapshot_count(snapshot=FigureSnapshot.objects.get(pk=old.pk)) is None
     assert not FigureSnapshot.objects.filter(pk=old.pk).exists()  # dropped, not counted with the new scope
 
 
@@ -112,14 +114,14 @@ def test_each_language_has_its_own_labels(client, programme, manager):
     snapshot = FigureSnapshot.objects.create(
         key=key, counted_for=manager, language="fa-af", filters={}, requested_at=timezone.now()
     )
-    services.figure_snapshot_count(snapshot=snapshot)
+    snapshots.figure_snapshot_count(snapshot=snapshot)
     snapshot.refresh_from_db()
     assert snapshot.figures["pipelines"]["profiling.households"][0]["stage"] != english[0][0]
 
 
 def test_figures_survive_the_round_trip_through_json(programme, manager):
     figures = selectors.count_dashboard_figures(manager, DashboardFilters())
-    data = services.json.loads(services.json.dumps(selectors.figures_as_json(figures), cls=services.DjangoJSONEncoder))
+    data = json.loads(json.dumps(selectors.figures_as_json(figures), cls=DjangoJSONEncoder))
     again = selectors.figures_from_json(data, figures.computed_at)
     assert again.headline == figures.headline
     assert again.people == figures.people
@@ -148,7 +150,7 @@ def test_the_beat_round_keeps_managers_counted_and_forgets_the_rest(programme, m
     asked_last_week = ask(DashboardFilters(sector="livelihoods"), 7)
     forgotten = ask(DashboardFilters(sector="wash"), 20)
 
-    assert services.figure_snapshots_refresh(now=now) == {"forgotten": 1, "counted": 2}
+    assert snapshots.figure_snapshots_refresh(now=now) == {"forgotten": 1, "counted": 2}
     assert not FigureSnapshot.objects.filter(pk=forgotten.pk).exists()
     whole_programme = FigureSnapshot.objects.get(filters={})
     assert whole_programme.counted_for == manager
@@ -158,9 +160,9 @@ def test_the_beat_round_keeps_managers_counted_and_forgets_the_rest(programme, m
     assert FigureSnapshot.objects.count() == 3
 
     grow(places, iom, 1)
-    assert services.figure_snapshots_refresh(now=now)["counted"] == 0  # fresh: nothing to do
+    assert snapshots.figure_snapshots_refresh(now=now)["counted"] == 0  # fresh: nothing to do
     later = now + datetime.timedelta(seconds=901)
-    assert services.figure_snapshots_refresh(now=later)["counted"] == 2
+    assert snapshots.figure_snapshots_refresh(now=later)["counted"] == 2
     assert FigureSnapshot.objects.get(filters={}).figures["headline"]["households_assisted"] == 4
 
 
