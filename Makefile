@@ -32,6 +32,10 @@ test: install
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=abr.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+	@# `make run` needs no services (SQLite, tasks in process): when the run above was against PostgreSQL,
+	@# run the suite again that way too (browser journeys aside), so what a first user runs is tested.
+	@if [ -n "$$DATABASE_URL" ]; then echo "Again on SQLite, tasks in process:"; \
+	  env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/e2e; fi
 
 lint: install
 	$(BIN)/ruff check .
