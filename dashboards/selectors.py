@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from assistance import rules as assistance_rules
 from assistance.models import (
     REACHED_FIELDS,
+    ActivityType,
     AssistanceRecord,
     CommunityProject,
     ProjectStatus,
@@ -38,7 +41,7 @@ from caps.models import PlanStatus
 from caps.selectors import priorities_for_user
 from core.models import AdminArea, Job, Organisation
 from core.scoping import scope_for
-from profiling.models import DisplacementStatus, Sex
+from profiling.models import DisplacementStatus, Member, Sex
 from profiling.selectors import households_for_user, members_for_user
 from referrals.models import ReferralStatus
 from referrals.selectors import overdue_q, referrals_for_user
@@ -469,19 +472,33 @@ def _month(value) -> str:
     return value.strftime("%Y-%m") if value else ""
 
 
+# People per organisation, activity type, district and month: each person once per group (the members of a
+# household given household assistance, or the person given it), then counted by sex, age and disability.
+# The DISTINCT over narrow id columns is one hash, where COUNT(DISTINCT …) per figure over text keys sorted
+# millions of rows once per figure. {records} is the scoped records' own compiled SQL.
+_FIVEW_PEOPLE_SQL = """
+SELECT p.org, p.activity, p.district, p.month,
+    COUNT(*),
+    COUNT(*) FILTER (WHERE p.sex = %s AND p.born > %s AND p.born <= %s),
+    COUNT(*) FILTER (WHERE p.sex = %s AND p.born <= %s),
+    COUNT(*) FILTER (WHERE p.sex = %s AND p.born > %s AND p.born <= %s),
+    COUNT(*) FILTER (WHERE p.sex = %s AND p.born <= %s),
+    COUNT(*) FILTER (WHERE p.disabled)
+FROM (
+    SELECT DISTINCT r.org, r.activity, r.district, r.month, m.id, m.sex, m.date_of_birth AS born,
+        m.has_disability AS disabled
+    FROM ({records}) r
+    JOIN {member} m ON m.household_id = r.home AND (r.person IS NULL OR r.person = m.id)
+) p
+GROUP BY p.org, p.activity, p.district, p.month"""
+
+
 def fivew_rows(user, filters: DashboardFilters) -> list[FiveWRow]:
     """The 5W of delivered assistance and completed projects, one row per organisation, activity, district
-    and month, in four queries whatever the number of records (rows: one per group)."""
+    and month, in a fixed number of queries whatever the number of records (rows: one per group).
+    Records are grouped by ids; names and codes are looked up once per organisation, activity and place."""
     day = filters.reference_day
     delivered = delivered_records(user, filters)
-    keys = (
-        "implementing_organisation__acronym",
-        "implementing_organisation__name",
-        "activity_type__sector",
-        "activity_type__code",
-        "activity_type__name",
-        "household__settlement__parent__path",
-    )
     rows: dict[tuple, FiveWRow] = {}
 
     def row_for(key: tuple, path: str) -> FiveWRow:
@@ -501,35 +518,70 @@ def fivew_rows(user, filters: DashboardFilters) -> list[FiveWRow]:
             )
         return rows[key]
 
-    for row in (
-        delivered.annotate(month=TruncMonth("delivered_on"))
-        .values(*keys, "month")
-        .annotate(households=Count("household_id", distinct=True))
-    ):
-        key = (*(row[k] for k in keys), _month(row["month"]))
-        row_for(key, row["household__settlement__parent__path"]).households = row["households"]
+    grouped = delivered.annotate(
+        org=F("implementing_organisation_id"),
+        activity=F("activity_type_id"),
+        district=F("household__settlement__parent_id"),
+        month=TruncMonth("delivered_on"),
+    )
+    households = list(
+        grouped.values("org", "activity", "district", "month").annotate(n=Count("household_id", distinct=True))
+    )
+    children_after, children_by = assistance_rules.birth_dates_for_age(0, 17, day)
+    _adults_after, adults_by = assistance_rules.birth_dates_for_age(18, None, day)
+    records = grouped.annotate(home=F("household_id"), person=F("member_id")).values(
+        "home", "person", "org", "activity", "district", "month"
+    )
+    try:
+        records_sql, records_params = records.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can see no record at all
+        people = []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _FIVEW_PEOPLE_SQL.format(records=records_sql, member=Member._meta.db_table),
+                [  # in the order of the placeholders: the counts' filters, then the records' subquery
+                    *(Sex.FEMALE, children_after, children_by),
+                    *(Sex.FEMALE, adults_by),
+                    *(Sex.MALE, children_after, children_by),
+                    *(Sex.MALE, adults_by),
+                    *records_params,
+                ],
+            )
+            people = cursor.fetchall()
 
-    # People: the members of each household given household assistance, or the person given it.
-    member = "household__members"
-    children, adults = _age_q(0, 17, day, f"{member}__"), _age_q(18, None, day, f"{member}__")
-    people = (
-        delivered.filter(Q(member__isnull=True) | Q(member_id=F(f"{member}__id")))
-        .annotate(month=TruncMonth("delivered_on"))
-        .values(*keys, "month")
-        .annotate(
-            individuals=Count(member, distinct=True),
-            f_children=Count(member, distinct=True, filter=Q(**{f"{member}__sex": Sex.FEMALE}) & children),
-            f_adults=Count(member, distinct=True, filter=Q(**{f"{member}__sex": Sex.FEMALE}) & adults),
-            m_children=Count(member, distinct=True, filter=Q(**{f"{member}__sex": Sex.MALE}) & children),
-            m_adults=Count(member, distinct=True, filter=Q(**{f"{member}__sex": Sex.MALE}) & adults),
-            with_disability=Count(member, distinct=True, filter=Q(**{f"{member}__has_disability": True})),
+    organisations = {
+        pk: (acronym, name)
+        for pk, acronym, name in Organisation.objects.filter(
+            pk__in={r["org"] for r in households} | {r[0] for r in people}
+        ).values_list("pk", "acronym", "name")
+    }
+    activities = {
+        pk: (sector, code, name)
+        for pk, sector, code, name in ActivityType.objects.filter(
+            pk__in={r["activity"] for r in households} | {r[1] for r in people}
+        ).values_list("pk", "sector", "code", "name")
+    }
+    districts = dict(
+        AdminArea.objects.filter(pk__in={r["district"] for r in households} | {r[2] for r in people}).values_list(
+            "pk", "path"
         )
     )
-    for row in people:
-        key = (*(row[k] for k in keys), _month(row["month"]))
-        target = row_for(key, row["household__settlement__parent__path"])
-        for name in ("individuals", "f_children", "f_adults", "m_children", "m_adults", "with_disability"):
-            setattr(target, name, row[name])
+
+    def record_row(org, activity, district, month) -> FiveWRow:
+        path = districts.get(district, "")
+        key = (*organisations.get(org, ("", "")), *activities.get(activity, ("", "", "")), path, _month(month))
+        return row_for(key, path)
+
+    for row in households:
+        record_row(row["org"], row["activity"], row["district"], row["month"]).households = row["n"]
+    people_fields = ("individuals", "f_children", "f_adults", "m_children", "m_adults", "with_disability")
+    for org, activity, district, month, *counts in people:
+        if isinstance(month, str):  # SQLite returns the truncated month as text
+            month = datetime.date.fromisoformat(month[:10])
+        target = record_row(org, activity, district, month)
+        for name, value in zip(people_fields, counts, strict=True):
+            setattr(target, name, value)
 
     project_keys = ("implementing_organisation__acronym", "implementing_organisation__name", "sector", "project_type")
     reached = {name: Sum(name) for name, _sex, _age in REACHED_FIELDS}
