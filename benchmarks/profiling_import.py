@@ -284,13 +284,33 @@ def main() -> int:
                         copy.write(chunk)
             raw = time.perf_counter() - started
 
+        # The floor of any importer into this schema: the rows it wrote, inserted again into tables with the
+        # same indexes (no foreign-key checks), so the index upkeep of 22 household indexes is counted.
+        with connection.cursor() as cursor:
+            tables = ("profiling_household", "profiling_member", "profiling_consent")
+            for table in tables:
+                cursor.execute(f"CREATE TABLE bench_{table} (LIKE {table} INCLUDING INDEXES)")
+            started = time.perf_counter()
+            cursor.execute(
+                "INSERT INTO bench_profiling_household SELECT * FROM profiling_household WHERE organisation_id = %s",
+                [organisation.pk],
+            )
+            for table in tables[1:]:
+                cursor.execute(
+                    f"INSERT INTO bench_{table} SELECT t.* FROM {table} t "  # noqa: S608 - our table names
+                    "JOIN profiling_household h ON h.id = t.household_id WHERE h.organisation_id = %s",
+                    [organisation.pk],
+                )
+            floor = time.perf_counter() - started
+
         print(
             f"import (household_import): {ours:.2f} s, {args.households / ours:,.0f} households/s, "
             f"{total_rows / ours:,.0f} rows/s (households + members); "
             f"{report['possible_duplicates']} possible duplicates flagged"
         )
         print(f"raw COPY of the same CSV rows into text tables: {raw:.2f} s, {total_rows / raw:,.0f} rows/s")
-        print(f"ratio import / raw COPY: {ours / raw:.1f}x slower")
+        print(f"the same rows inserted again into tables with the schema's indexes: {floor:.2f} s")
+        print(f"ratio import / raw COPY: {ours / raw:.1f}x slower; import / indexed insert: {ours / floor:.1f}x")
         transaction.set_rollback(True)
     return 0
 
