@@ -226,14 +226,38 @@ class _Staging:
     def raw_cell(self, raw: str, columns: dict, name: str) -> str:
         return f"coalesce({raw}.c{columns[name]}, '')" if name in columns else "''"
 
+    def distinct_cells(self, raw: str, columns: dict, names: list[str]) -> dict[str, set[str]]:
+        """The distinct cells of several coded columns in one pass (one GROUP BY over their combinations)."""
+        present = [n for n in names if n in columns]
+        if not present:
+            return {}
+        cells = ", ".join(self.raw_cell("r", columns, n) for n in present)
+        found: dict[str, set[str]] = {n: set() for n in present}
+        positions = ", ".join(str(i + 1) for i in range(len(present)))
+        for combination in self.run(f"SELECT {cells} FROM {raw} r WHERE r.line > 1 GROUP BY {positions}"):  # noqa: S608
+            for name, text in zip(present, combination, strict=True):
+                found[name].add(text)
+        return found
+
     def value_map(
-        self, name: str, raw: str, columns: dict, cols: list[str], types: list[str], parse, only: str = "TRUE"
+        self,
+        name: str,
+        raw: str,
+        columns: dict,
+        cols: list[str],
+        types: list[str],
+        parse,
+        only: str = "TRUE",
+        seen: dict[str, set[str]] | None = None,
     ) -> str:
         """A TEMP table ``imp_map_<name>`` from each distinct cell of ``cols`` to ``parse(row)``, the
-        value(s) ``importing.Row`` reads from it, and whether that reading found a problem."""
+        value(s) ``importing.Row`` reads from it, and whether that reading found a problem. ``seen``
+        gives the distinct cells when ``distinct_cells`` already read them."""
         table = f"imp_map_{name}"
         self.maps.append(table)
         present = [c for c in cols if c in columns]
+        if seen is not None:
+            return self._fill_map(table, name, {"", *itertools.chain(*(seen[c] for c in present))}, types, parse)
         distinct = " UNION ".join(
             f"SELECT {self.raw_cell('r', columns, c)} AS raw FROM {raw} r WHERE r.line > 1"  # noqa: S608 - ours
             for c in present
@@ -241,6 +265,9 @@ class _Staging:
         distinct = distinct or "SELECT ''::text AS raw"
         distinct = f"SELECT raw FROM ({distinct}) d WHERE {only} UNION SELECT ''"  # noqa: S608 - ours
         texts = [t for (t,) in self.run(distinct).fetchall()]
+        return self._fill_map(table, name, texts, types, parse)
+
+    def _fill_map(self, table: str, name: str, texts, types: list[str], parse) -> str:
         values = ", ".join(f"v{i} {t}" for i, t in enumerate(types))
         self.run(f"CREATE TEMP TABLE {table} (raw text PRIMARY KEY, ok boolean, {values})")
         label = importing.Table(headers=[name], hxl_tags=None, rows=iter(()))
@@ -428,6 +455,8 @@ class _Staging:
     def _type_members(self) -> None:
         m, c = "imp_raw_m", self.m_cols
         today = self.today
+        coded = ["sex", "relationship", "age", *WG_DOMAINS, "chronic_illness", "pregnant_or_lactating", "documents"]
+        seen = self.distinct_cells(m, c, coded)
         dates = self.value_map(
             "born",
             m,
@@ -444,7 +473,7 @@ class _Staging:
             born, years, _estimated = rules.age_from(date_of_birth=None, stated_age=age, on=today)
             return (age, born, years)
 
-        ages = self.value_map("age", m, c, ["age"], ["integer", "date", "integer"], stated)
+        ages = self.value_map("age", m, c, ["age"], ["integer", "date", "integer"], stated, seen=seen)
 
         def wg(row):
             from .services import _WG_ANSWERS
@@ -453,19 +482,43 @@ class _Staging:
             answer = _WG_ANSWERS.get(text, _WG_ANSWERS)
             return (row.integer("x", low=1, high=4) if answer is _WG_ANSWERS else answer,)
 
-        wgs = self.value_map("wg", m, c, list(WG_DOMAINS), ["integer"], wg)
-        sexes = self.value_map("sex", m, c, ["sex"], ["text"], lambda r: (r.choice("x", importing.SEX),))
+        wgs = self.value_map("wg", m, c, list(WG_DOMAINS), ["integer"], wg, seen=seen)
+        sexes = self.value_map("sex", m, c, ["sex"], ["text"], lambda r: (r.choice("x", importing.SEX),), seen=seen)
         relations = self.value_map(
-            "relationship", m, c, ["relationship"], ["text"], lambda r: (r.choice("x", importing.RELATIONSHIP),)
+            "relationship",
+            m,
+            c,
+            ["relationship"],
+            ["text"],
+            lambda r: (r.choice("x", importing.RELATIONSHIP),),
+            seen=seen,
         )
         chronic = self.value_map(
-            "chronic", m, c, ["chronic_illness"], ["boolean"], lambda r: (bool(r.boolean("x", default=False)),)
+            "chronic",
+            m,
+            c,
+            ["chronic_illness"],
+            ["boolean"],
+            lambda r: (bool(r.boolean("x", default=False)),),
+            seen=seen,
         )
         pregnant = self.value_map(
-            "pregnant", m, c, ["pregnant_or_lactating"], ["boolean"], lambda r: (bool(r.boolean("x", default=False)),)
+            "pregnant",
+            m,
+            c,
+            ["pregnant_or_lactating"],
+            ["boolean"],
+            lambda r: (bool(r.boolean("x", default=False)),),
+            seen=seen,
         )
         documents = self.value_map(
-            "documents", m, c, ["documents"], ["jsonb"], lambda r: (json.dumps(r.choices("x", importing.DOCUMENTS)),)
+            "documents",
+            m,
+            c,
+            ["documents"],
+            ["jsonb"],
+            lambda r: (json.dumps(r.choices("x", importing.DOCUMENTS)),),
+            seen=seen,
         )
         by_uuid = "parent_uuid" in c
         key = self.cell("r", c, "parent_uuid" if by_uuid else "parent_index")
