@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import IO
 
 import psycopg
+import psycopg.sql
 from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 _WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 _QUOTED_CELL = re.compile(rb'(?<![^,\r\n])"(?:[^"]|"")*"(?=[,\r\n]|\Z)')
 _CHUNK = 1 << 20
+_INLINE_MAP_ROWS = 32
 _CREATED = re.compile(r"\s*CREATE TEMP TABLE (\w+) AS")
 
 # Each criterion of ``rules.CRITERIA`` as a predicate over one household of ``imp_facts``.
@@ -145,6 +147,7 @@ class _Staging:
         self.cursor = cursor
         self.today = today
         self.maps: list[str] = []
+        self.map_rows: dict[str, tuple] = {}
         self.household_rows = 0
 
     def run(self, sql: str, params=None):
@@ -280,7 +283,26 @@ class _Staging:
             for row in rows:
                 copy.write_row(row)
         self.run(f"ANALYZE {table}")
+        self.map_rows[table] = (rows, types)
         return table
+
+    def lookup(self, table: str, alias: str, raw: str) -> tuple[Callable[[int], str], str, str]:
+        """How a query reads a map for the cell ``raw``: (value i, ok, join). A small map becomes CASE
+        expressions (cheaper than a hash join per column over every member); a large one a join."""
+        rows, types = self.map_rows[table]
+        if len(rows) > _INLINE_MAP_ROWS:
+            return (lambda i: f"{alias}.v{i}"), f"{alias}.ok", f"LEFT JOIN {table} {alias} ON {alias}.raw = {raw}"
+        connection = self.cursor.connection
+
+        def literal(value) -> str:
+            return psycopg.sql.Literal(value).as_string(connection)
+
+        def value(i: int) -> str:
+            branches = " ".join(f"WHEN {literal(r[0])} THEN {literal(r[2 + i])}" for r in rows if r[2 + i] is not None)
+            return f"(CASE {raw} {branches} END)::{types[i]}" if branches else f"NULL::{types[i]}"
+
+        accepted = [literal(r[0]) for r in rows if r[1]]
+        return value, (f"({raw} IN ({', '.join(accepted)}))" if accepted else "FALSE"), ""
 
     # --- checking -------------------------------------------------------------------------------------
 
@@ -407,7 +429,7 @@ class _Staging:
             "CASE WHEN {x} = '' THEN NULL WHEN {x} ~ '^-?[0-9]{{1,3}}([.][0-9]{{1,6}})?$' "
             "AND abs({x}::numeric) <= {limit} THEN {x}::numeric END"
         )
-        latitude, longitude = self.cell("r", c, "latitude"), self.cell("r", c, "longitude")
+        latitude, longitude = "s.latitude", "s.longitude"
         self.run(
             f"""
             CREATE TEMP TABLE imp_h AS
@@ -433,7 +455,10 @@ class _Staging:
                    AND NOT (m_{ConsentPurpose.REGISTRATION}.v0 IS FALSE AND m_basis.v0 = %(consent)s) AS ok
             FROM imp_raw_h r
             CROSS JOIN LATERAL (SELECT {sid} AS sid, {phone} AS phone,
-                                       regexp_replace({phone}, '[^0-9]', '', 'g') AS digits) s
+                                       regexp_replace({phone}, '[^0-9]', '', 'g') AS digits,
+                                       {self.cell("r", c, "latitude")} AS latitude,
+                                       {self.cell("r", c, "longitude")} AS longitude
+                                OFFSET 0) s  -- OFFSET 0: computed once per row, not inlined where used
             {joins}
             LEFT JOIN profiling_household p
                    ON p.submission_id = CASE WHEN left(s.sid, 5) = 'uuid:' THEN substr(s.sid, 6) ELSE s.sid END
@@ -528,39 +553,43 @@ class _Staging:
             "SELECT EXISTS (SELECT 1 FROM imp_h WHERE idx <> '' GROUP BY idx HAVING count(*) > 1)"
         ).fetchone()[0]:
             raise _NotStaged("an _index used twice")  # the last row of an index wins there
-        wg_joins = "\n".join(
-            f"LEFT JOIN {wgs} w{i} ON w{i}.raw = {self.raw_cell('r', c, d)}" for i, d in enumerate(WG_DOMAINS)
-        )
-        wg_values = ", ".join(f"w{i}.v0 AS {d}" for i, d in enumerate(WG_DOMAINS))
-        wg_ok = " AND ".join(f"w{i}.ok" for i in range(len(WG_DOMAINS)))
+        cells = {
+            "sx": (sexes, "sex"),
+            "rel": (relations, "relationship"),
+            "ch": (chronic, "chronic_illness"),
+            "pr": (pregnant, "pregnant_or_lactating"),
+            "doc": (documents, "documents"),
+            "b": (dates, "date_of_birth"),
+            "a": (ages, "age"),
+            **{f"w{i}": (wgs, d) for i, d in enumerate(WG_DOMAINS)},
+        }
+        v, ok, joins = {}, {}, []
+        for alias, (table, column) in cells.items():
+            v[alias], ok[alias], join = self.lookup(table, alias, self.raw_cell("r", c, column))
+            joins.append(join)
+        wg = [v[f"w{i}"](0) for i in range(len(WG_DOMAINS))]
         everything = "concat(" + ", ".join(f"r.c{i}" for i in range(len(self.m_table.headers))) + ")"
         name = self.cell("r", c, "name")
         self.run(
             f"""
             CREATE TEMP TABLE imp_m AS
             SELECT r.line, h.line AS hline, h.skipped, left({name}, 200) AS name,
-                   sx.v0 AS sex, rel.v0 AS relationship,
-                   coalesce(b.v0, a.v1) AS date_of_birth, b.v0 IS NULL AND a.v0 IS NOT NULL AS estimated,
-                   coalesce(b.v1, a.v2) AS age, {wg_values},
-                   ARRAY[{", ".join(f"w{i}.v0" for i in range(len(WG_DOMAINS)))}] && %(disabled)s::integer[]
-                       AS has_disability,
-                   ch.v0 AS chronic_illness, pr.v0 AS pregnant_or_lactating, doc.v0 AS documents,
-                   h.line IS NOT NULL AND {name} <> '' AND length({name}) <= 200
-                   AND sx.ok AND rel.ok AND b.ok AND a.ok AND {wg_ok} AND ch.ok AND pr.ok AND doc.ok
+                   {v["sx"](0)} AS sex, {v["rel"](0)} AS relationship,
+                   coalesce({v["b"](0)}, {v["a"](1)}) AS date_of_birth,
+                   {v["b"](0)} IS NULL AND {v["a"](0)} IS NOT NULL AS estimated,
+                   coalesce({v["b"](1)}, {v["a"](2)}) AS age,
+                   {", ".join(f"{w} AS {d}" for w, d in zip(wg, WG_DOMAINS, strict=True))},
+                   ARRAY[{", ".join(wg)}] && %(disabled)s::integer[] AS has_disability,
+                   {v["ch"](0)} AS chronic_illness, {v["pr"](0)} AS pregnant_or_lactating,
+                   {v["doc"](0)} AS documents,
+                   h.line IS NOT NULL AND {name} <> '' AND length({name}) <= 200 AND {" AND ".join(ok.values())}
                    AND ({self.cell("r", c, "date_of_birth")} <> '' OR {self.cell("r", c, "age")} <> '')
-                   AND NOT (pr.v0 AND sx.v0 = 'm') AS ok
+                   AND NOT ({v["pr"](0)} AND {v["sx"](0)} = 'm') AS ok
             FROM imp_raw_m r
             LEFT JOIN imp_h h ON h.{"sid" if by_uuid else "idx"} = {key}
-            LEFT JOIN {sexes} sx ON sx.raw = {self.raw_cell("r", c, "sex")}
-            LEFT JOIN {relations} rel ON rel.raw = {self.raw_cell("r", c, "relationship")}
-            LEFT JOIN {dates} b ON b.raw = {self.raw_cell("r", c, "date_of_birth")}
-            LEFT JOIN {ages} a ON a.raw = {self.raw_cell("r", c, "age")}
-            {wg_joins}
-            LEFT JOIN {chronic} ch ON ch.raw = {self.raw_cell("r", c, "chronic_illness")}
-            LEFT JOIN {pregnant} pr ON pr.raw = {self.raw_cell("r", c, "pregnant_or_lactating")}
-            LEFT JOIN {documents} doc ON doc.raw = {self.raw_cell("r", c, "documents")}
+            {" ".join(joins)}
             WHERE r.line > 1 AND btrim({everything}, %(ws)s) <> ''
-            """,  # noqa: S608 - names and expressions are ours, values are parameters
+            """,  # noqa: S608 - names and expressions are ours, values are parameters or quoted literals
             {"ws": _WHITESPACE, "disabled": sorted(rules.WG_DISABILITY_ANSWERS)},
         )
         self.member_rows = self.run("SELECT count(*) FROM imp_m").fetchone()[0]
