@@ -608,7 +608,12 @@ class _Staging:
                    bool_or(has_disability) AS disability, bool_or(chronic_illness) AS chronic,
                    bool_or(pregnant_or_lactating) AS pregnant,
                    bool_or(documents = '[]'::jsonb AND (age IS NULL OR age >= %(adult)s)) AS undocumented_adult,
-                   min(line) FILTER (WHERE relationship = 'head') AS head_line
+                   -- the head's own cells (one head, or the import goes row by row)
+                   min(name) FILTER (WHERE relationship = 'head') AS head_name,
+                   min(sex) FILTER (WHERE relationship = 'head') AS head_sex,
+                   min(age) FILTER (WHERE relationship = 'head') AS head_age,
+                   min(date_of_birth) FILTER (WHERE relationship = 'head') AS head_born,
+                   bool_or(estimated) FILTER (WHERE relationship = 'head') AS head_estimated
             FROM imp_m WHERE NOT skipped OR hline IS NULL GROUP BY hline
             """,
             {"adult": rules.ADULT_AGE, "elderly": rules.ELDERLY_AGE},
@@ -642,10 +647,9 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
         CREATE TEMP TABLE imp_new AS
         SELECT f.*, {mask} AS mask, row_number() OVER (ORDER BY f.line) AS rn
         FROM (SELECT h.*, fa.size, fa.known, fa.working, fa.disability, fa.chronic, fa.pregnant,
-                     fa.undocumented_adult, hm.name AS head_name, hm.sex AS head_sex, hm.age AS head_age,
-                     hm.date_of_birth AS head_born, hm.estimated AS head_estimated,
-                     h.shelter_type = ANY(%(critical)s) AS critical_shelter
-              FROM imp_h h JOIN imp_facts fa ON fa.hline = h.line JOIN imp_m hm ON hm.line = fa.head_line
+                     fa.undocumented_adult, fa.head_name, fa.head_sex, fa.head_age, fa.head_born,
+                     fa.head_estimated, h.shelter_type = ANY(%(critical)s) AS critical_shelter
+              FROM imp_h h JOIN imp_facts fa ON fa.hline = h.line
               WHERE NOT h.skipped) f
         """,  # noqa: S608 - the expressions are ours
         {
