@@ -22,7 +22,6 @@ import itertools
 import json
 import logging
 import re
-import sys
 from collections.abc import Callable
 from typing import IO
 
@@ -39,8 +38,11 @@ from .models import CRITICAL_SHELTER, WG_DOMAINS, ConsentPurpose, DuplicatePair,
 
 log = logging.getLogger(__name__)
 
-# What ``str.strip()`` removes, for ``btrim`` to remove the same.
-_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+# What ``str.strip()`` removes (every ``str.isspace()`` character), for ``btrim`` to remove the same.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _QUOTED_CELL = re.compile(rb'(?<![^,\r\n])"(?:[^"]|"")*"(?=[,\r\n]|\Z)')
 _CHUNK = 1 << 20
 _INLINE_MAP_ROWS = 32
@@ -115,13 +117,13 @@ def household_import_staged(
         try:
             with transaction.atomic():  # a savepoint: a refused COPY must not spoil the transaction
                 staging.load(households_file, members_file, members_name or "members.csv")
-                if progress:
-                    progress(staging.household_rows, 0)
                 staging.check(organisation=organisation, areas=areas)
         except _NotStaged as reason:
             log.info("household import row by row: %s", reason)
             staging.drop()
             return None
+        if progress:
+            progress(staging.household_rows + staging.member_rows, 0)
         try:
             return _write(
                 staging,
@@ -148,7 +150,7 @@ class _Staging:
         self.today = today
         self.maps: list[str] = []
         self.map_rows: dict[str, tuple] = {}
-        self.household_rows = 0
+        self.household_rows = self.member_rows = 0
 
     def run(self, sql: str, params=None):
         self.cursor.execute(sql, params or {})
@@ -586,7 +588,7 @@ class _Staging:
                    AND ({self.cell("r", c, "date_of_birth")} <> '' OR {self.cell("r", c, "age")} <> '')
                    AND NOT ({v["pr"](0)} AND {v["sx"](0)} = 'm') AS ok
             FROM imp_raw_m r
-            LEFT JOIN imp_h h ON h.{"sid" if by_uuid else "idx"} = {key}
+            LEFT JOIN imp_h h ON h.{"sid" if by_uuid else "idx"} = {key} AND {key} <> ''
             {" ".join(joins)}
             WHERE r.line > 1 AND btrim({everything}, %(ws)s) <> ''
             """,  # noqa: S608 - names and expressions are ours, values are parameters or quoted literals

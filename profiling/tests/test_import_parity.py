@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import random
+import sys
 
 import pytest
 from django.db import transaction
@@ -402,3 +403,18 @@ def test_files_only_the_csv_reader_reads_the_same_way(field_officer, stored_hous
         "not utf-8": text.replace(b"sub-3,", b"sub-\xe9,", 1),
     }[damage]
     assert_same(field_officer, households, members, expect_staged=False, raw=raw)
+
+
+def test_trimming_in_sql_removes_what_str_strip_removes():
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) == staged_import._WHITESPACE
+
+
+def test_members_with_an_empty_parent_index_are_not_joined_to_households_without_index(
+    field_officer, stored_households
+):
+    households, members = export(count=5, seed=4)
+    households = [h | {"_index": ""} for h in households]
+    header = [h for h in MEMBER_HEADER if h != "_submission__uuid"]
+    members = [m | {"_parent_index": ""} for m in members]
+    fast = assert_same(field_officer, households, members, expect_staged=False, member_header=header)
+    assert fast["problems"]
