@@ -1267,7 +1267,7 @@ def household_import(
         elif item.head is None:
             problems.error(item.line, "", "no member is the head of household")
         elif item.declared_size is not None and item.declared_size != len(item.members):
-            problems.warn(item.line, "hh_size", size_warning(item.declared_size, len(item.members)))
+            problems.warn(item.line, "hh_size", importing.size_warning(item.declared_size, len(item.members)))
 
     duplicates = _import_duplicates(organisation, new, problems)
     if problems.error_count:
@@ -1395,14 +1395,6 @@ def _add_registered_at_column(table: Table, columns: dict[str, int]) -> None:
             return
 
 
-def size_warning(declared: int, listed: int) -> str:
-    return f"says {declared} members, {listed} listed"
-
-
-def duplicate_warning(what: str, reasons: Sequence[str]) -> str:
-    return f"may be the same household as {what} ({', '.join(reasons)})"
-
-
 def _with_summary(problems) -> list[RowProblem]:
     errors = list(problems.errors)
     if problems.error_count > len(errors):
@@ -1514,6 +1506,8 @@ def _import_members(table, parsed, by_index, skipped, problems, writer, *, today
 
 def _import_duplicates(organisation: Organisation, new: list[_Parsed], problems) -> list[tuple]:
     """Possible duplicates among stored households and earlier rows of the file: warnings, and pairs."""
+    from . import importing
+
     index = _DuplicateIndex()
     stored = Household.objects.filter(organisation=organisation, duplicate_of__isnull=True).values_list(
         "pk",
@@ -1539,7 +1533,7 @@ def _import_duplicates(organisation: Organisation, new: list[_Parsed], problems)
             phone_key=key, district_id=district, head_name=name, born=born, estimated=estimated
         ):
             what = f"line {other.line}" if isinstance(other, _Parsed) else references[other]
-            problems.warn(item.line, "", duplicate_warning(what, reasons))
+            problems.warn(item.line, "", importing.duplicate_warning(what, reasons))
             found.append((item, other, reasons, score))
         index.add(item, phone_key=key, district_id=district, head_name=name, born=born, estimated=estimated)
     return found

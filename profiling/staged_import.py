@@ -687,7 +687,7 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
     for line, declared, size in run(
         "SELECT line, declared_size, size FROM imp_new WHERE declared_size <> size ORDER BY line"
     ).fetchall():
-        problems.warn(line, "hh_size", services.size_warning(declared, size))
+        problems.warn(line, "hh_size", importing.size_warning(declared, size))
     heads = run(
         """
         SELECT n.line, i.id, n.phone_key, n.district_id, n.head_name, n.head_born, n.head_estimated
@@ -697,7 +697,7 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
     duplicates = find_duplicates(organisation, heads)
     id_of = {line: pk for line, pk, *_rest in heads}
     for line, _other, reasons, _score, what in duplicates:
-        problems.warn(line, "", services.duplicate_warning(what, reasons))
+        problems.warn(line, "", importing.duplicate_warning(what, reasons))
     bands = dict(
         run(
             "SELECT s.band, count(*) FROM imp_new n JOIN imp_scores s USING (mask) GROUP BY s.band ORDER BY min(n.line)"
