@@ -6,7 +6,12 @@ Generates a Kobo-style export (households CSV with group-prefixed columns, membe
 ``_submission__uuid``; about six members a household), imports it with ``services.household_import``
 (every check, duplicate detection, scoring, COPY writes) and then COPYs the very same two files into
 scratch tables of text columns, the floor any importer can reach. Everything runs in one transaction
-that is rolled back at the end: the database is left as it was (migrations are applied first).
+that is rolled back at the end: the database is left as it was (migrations are applied first). It also
+inserts the rows the import wrote again into tables with the same indexes: the floor of any importer.
+
+Measured on 2026-12-07 (2 cores shared with another benchmark, so expect spread): 16.3-17.0 s for 100,000
+households and 552,668 members (set-based path for CSV on PostgreSQL), against 0.54 s for the raw COPY
+(30x) and 5.4-5.6 s for the indexed re-insert (3.0x); the row-by-row path took 24.1 s in the same session.
 """
 
 from __future__ import annotations
