@@ -575,22 +575,31 @@ class _Staging:
         self.run(
             f"""
             CREATE TEMP TABLE imp_m AS
-            SELECT r.line, h.line AS hline, h.skipped, left({name}, 200) AS name,
-                   {v["sx"](0)} AS sex, {v["rel"](0)} AS relationship,
-                   coalesce({v["b"](0)}, {v["a"](1)}) AS date_of_birth,
-                   {v["b"](0)} IS NULL AND {v["a"](0)} IS NOT NULL AS estimated,
-                   coalesce({v["b"](1)}, {v["a"](2)}) AS age,
-                   {", ".join(f"{w} AS {d}" for w, d in zip(wg, WG_DOMAINS, strict=True))},
-                   ARRAY[{", ".join(wg)}] && %(disabled)s::integer[] AS has_disability,
-                   {v["ch"](0)} AS chronic_illness, {v["pr"](0)} AS pregnant_or_lactating,
-                   {v["doc"](0)} AS documents,
-                   h.line IS NOT NULL AND {name} <> '' AND length({name}) <= 200 AND {" AND ".join(ok.values())}
-                   AND ({self.cell("r", c, "date_of_birth")} <> '' OR {self.cell("r", c, "age")} <> '')
-                   AND NOT ({v["pr"](0)} AND {v["sx"](0)} = 'm') AS ok
-            FROM imp_raw_m r
-            LEFT JOIN imp_h h ON h.{"sid" if by_uuid else "idx"} = {key} AND {key} <> ''
-            {" ".join(joins)}
-            WHERE r.line > 1 AND btrim({everything}, %(ws)s) <> ''
+            SELECT t.line, h.line AS hline, h.skipped, left(t.name, 200) AS name, t.sex, t.relationship,
+                   coalesce(t.born, t.stated_born) AS date_of_birth,
+                   t.born IS NULL AND t.stated IS NOT NULL AS estimated,
+                   coalesce(t.born_age, t.stated_age) AS age,
+                   {", ".join(f"t.{d}" for d in WG_DOMAINS)},
+                   ARRAY[{", ".join(f"t.{d}" for d in WG_DOMAINS)}] && %(disabled)s::integer[] AS has_disability,
+                   t.chronic_illness, t.pregnant_or_lactating, t.documents,
+                   h.line IS NOT NULL AND t.name <> '' AND length(t.name) <= 200 AND t.ok
+                   AND NOT (t.pregnant_or_lactating AND t.sex = 'm') AS ok
+            FROM (
+                -- each cell trimmed and looked up once (OFFSET 0 keeps the planner from inlining it twice)
+                SELECT r.line, {name} AS name, {key} AS key, {v["sx"](0)} AS sex, {v["rel"](0)} AS relationship,
+                       {v["b"](0)} AS born, {v["b"](1)} AS born_age,
+                       {v["a"](0)} AS stated, {v["a"](1)} AS stated_born, {v["a"](2)} AS stated_age,
+                       {", ".join(f"{w} AS {d}" for w, d in zip(wg, WG_DOMAINS, strict=True))},
+                       {v["ch"](0)} AS chronic_illness, {v["pr"](0)} AS pregnant_or_lactating,
+                       {v["doc"](0)} AS documents,
+                       {" AND ".join(ok.values())}
+                       AND ({self.cell("r", c, "date_of_birth")} <> '' OR {self.cell("r", c, "age")} <> '') AS ok
+                FROM imp_raw_m r
+                {" ".join(joins)}
+                WHERE r.line > 1 AND btrim({everything}, %(ws)s) <> ''
+                OFFSET 0
+            ) t
+            LEFT JOIN imp_h h ON h.{"sid" if by_uuid else "idx"} = t.key AND t.key <> ''
             """,  # noqa: S608 - names and expressions are ours, values are parameters or quoted literals
             {"ws": _WHITESPACE, "disabled": sorted(rules.WG_DISABILITY_ANSWERS)},
         )
