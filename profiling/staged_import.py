@@ -402,30 +402,28 @@ class _Staging:
         )
         sid = self.cell("r", c, "submission_id")
         phone = self.cell("r", c, "phone")
-        joins = "\n".join(
-            f"LEFT JOIN {table} m_{key} ON m_{key}.raw = {self.raw_cell('r', c, column)}"
-            for key, (table, column) in {
-                key: (table, name)
-                for key, table, name in [
-                    ("settlement", maps["settlement"], "settlement"),
-                    ("origin", maps["origin"], "origin"),
-                    ("status", maps["status"], "displacement_status"),
-                    ("shelter", maps["shelter"], "shelter_type"),
-                    ("intention", maps["intention"], "intention"),
-                    ("basis", maps["basis"], "legal_basis"),
-                    ("arrival", maps["arrival"], "arrival_date"),
-                    ("income", maps["income"], "has_income"),
-                    ("debt", maps["debt"], "has_debt"),
-                    ("barriers", maps["barriers"], "return_barriers"),
-                    ("size", maps["size"], "hh_size"),
-                    ("registered", maps["registered"], "registered_at"),
-                    ("phone", maps["phone"], "phone"),
-                    *[(p, maps[p], n) for p, n in importing.CONSENT_COLUMNS.items()],
-                ]
-            }.items()
-        )
+        v, ok, joins = {}, {}, []
+        for key, column in [
+            ("settlement", "settlement"),
+            ("origin", "origin"),
+            ("status", "displacement_status"),
+            ("shelter", "shelter_type"),
+            ("intention", "intention"),
+            ("basis", "legal_basis"),
+            ("arrival", "arrival_date"),
+            ("income", "has_income"),
+            ("debt", "has_debt"),
+            ("barriers", "return_barriers"),
+            ("size", "hh_size"),
+            ("registered", "registered_at"),
+            ("phone", "phone"),
+            *importing.CONSENT_COLUMNS.items(),
+        ]:
+            v[key], ok[key], join = self.lookup(maps[key], f"m_{key}", self.raw_cell("r", c, column))
+            joins.append(join)
+        joins = "\n".join(joins)
         purposes = list(importing.CONSENT_COLUMNS)
-        maps_ok = " AND ".join(f"m_{k}.ok" for k in (*_HOUSEHOLD_MAPS, *purposes))
+        maps_ok = " AND ".join(ok[k] for k in (*_HOUSEHOLD_MAPS, *purposes))
         everything = "concat(" + ", ".join(f"r.c{i}" for i in range(len(self.h_table.headers))) + ")"
         coordinate = (
             "CASE WHEN {x} = '' THEN NULL WHEN {x} ~ '^-?[0-9]{{1,3}}([.][0-9]{{1,6}})?$' "
@@ -438,14 +436,15 @@ class _Staging:
             SELECT r.line,
                    CASE WHEN left(s.sid, 5) = 'uuid:' THEN substr(s.sid, 6) ELSE s.sid END AS sid,
                    {self.cell("r", c, "index")} AS idx,
-                   m_settlement.v0 AS settlement_id, m_settlement.v1 AS district_id, m_origin.v0 AS origin_id,
-                   m_status.v0 AS displacement_status, m_shelter.v0 AS shelter_type,
-                   m_intention.v0 AS intention, m_basis.v0 AS legal_basis, m_arrival.v0 AS arrival_date,
-                   m_income.v0 AS has_income, m_debt.v0 AS has_debt, m_barriers.v0 AS return_barriers,
-                   m_size.v0 AS declared_size, m_registered.v0 AS registered_at,
-                   {", ".join(f"m_{p}.v0 AS consent_{p}" for p in purposes)},
+                   {v["settlement"](0)} AS settlement_id, {v["settlement"](1)} AS district_id,
+                   {v["origin"](0)} AS origin_id,
+                   {v["status"](0)} AS displacement_status, {v["shelter"](0)} AS shelter_type,
+                   {v["intention"](0)} AS intention, {v["basis"](0)} AS legal_basis, {v["arrival"](0)} AS arrival_date,
+                   {v["income"](0)} AS has_income, {v["debt"](0)} AS has_debt, {v["barriers"](0)} AS return_barriers,
+                   {v["size"](0)} AS declared_size, {v["registered"](0)} AS registered_at,
+                   {", ".join(f"{v[p](0)} AS consent_{p}" for p in purposes)},
                    s.phone, {self.cell("r", c, "notes")} AS notes,
-                   CASE WHEN s.phone !~ '^[ -~]*$' THEN m_phone.v0
+                   CASE WHEN s.phone !~ '^[ -~]*$' THEN {v["phone"](0)}
                         WHEN length(s.digits) >= 9 THEN right(s.digits, 9) ELSE '' END AS phone_key,
                    p.organisation_id AS stored_by, p.organisation_id IS NOT NULL AS skipped,
                    {coordinate.format(x=latitude, limit=90)} AS latitude,
@@ -454,7 +453,7 @@ class _Staging:
                    AND ({latitude} = '' OR {coordinate.format(x=latitude, limit=90)} IS NOT NULL)
                    AND ({longitude} = '' OR {coordinate.format(x=longitude, limit=180)} IS NOT NULL)
                    AND length(s.phone) <= 20
-                   AND NOT (m_{ConsentPurpose.REGISTRATION}.v0 IS FALSE AND m_basis.v0 = %(consent)s) AS ok
+                   AND NOT ({v[ConsentPurpose.REGISTRATION](0)} IS FALSE AND {v["basis"](0)} = %(consent)s) AS ok
             FROM imp_raw_h r
             CROSS JOIN LATERAL (SELECT {sid} AS sid, {phone} AS phone,
                                        regexp_replace({phone}, '[^0-9]', '', 'g') AS digits,
