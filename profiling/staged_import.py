@@ -155,7 +155,7 @@ class _Staging:
     def run(self, sql: str, params=None):
         self.cursor.execute(sql, params or {})
         created = _CREATED.match(sql)
-        if created:  # without statistics the planner takes a temp table for small and nests loops
+        if created:  # without statistics the planner takes a TEMP table for tiny and nests loops over it
             self.cursor.execute(f"ANALYZE {created[1]}")
         return self.cursor
 
@@ -175,10 +175,8 @@ class _Staging:
             raise _NotStaged("missing household columns")
         if importing.missing_columns(self.m_cols, importing.REQUIRED_MEMBER, importing.MEMBER_COLUMNS):
             raise _NotStaged("missing member columns")
-        if "head_name" in self.h_cols and "head_sex" in self.h_cols:
-            raise _NotStaged(
-                "head columns on the household row"
-            )  # heads typed on the household row: kept for the row-by-row path
+        if "head_name" in self.h_cols and "head_sex" in self.h_cols:  # kept for the row-by-row path
+            raise _NotStaged("head columns on the household row")
         if "parent_uuid" not in self.m_cols and "parent_index" not in self.m_cols:
             raise _NotStaged("no household key in the members file")
         self._copy("imp_raw_h", len(self.h_table.headers), households_file)
@@ -211,10 +209,8 @@ class _Staging:
                     quoted = quoted or b'"' in chunk
                     copy.write(chunk)
                     chunk = binary.read(_CHUNK)
-        except (DatabaseError, psycopg.Error):
-            raise _NotStaged(
-                "COPY refused the file"
-            ) from None  # ragged rows, bad UTF-8, NUL bytes: the row-by-row reader says why
+        except (DatabaseError, psycopg.Error):  # ragged rows, bad UTF-8, NUL bytes: the csv reader says why
+            raise _NotStaged("COPY refused the file") from None
         if quoted:
             # ``csv`` keeps a quote inside a bare cell as it is; COPY would read it as quoting.
             binary.seek(0)
@@ -640,6 +636,8 @@ class _Staging:
 
 
 def _write(staging: _Staging, *, actor, organisation, households_name, members_name, validate_only, job, progress, now):
+    """Score, number and compare the checked households, write them unless validate-only, and return the
+    report ``household_import`` returns."""
     from . import services
 
     run = staging.run
