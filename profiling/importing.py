@@ -266,6 +266,14 @@ class Row:
         return number
 
 
+def size_warning(declared: int, listed: int) -> str:
+    return f"says {declared} members, {listed} listed"
+
+
+def duplicate_warning(what: str, reasons: Iterable[str]) -> str:
+    return f"may be the same household as {what} ({', '.join(reasons)})"
+
+
 def missing_columns(columns: dict[str, int], required: Iterable[str], wanted: dict[str, tuple[str, ...]]) -> list[str]:
     return [f"{name} (any of: {', '.join(wanted[name])})" for name in required if name not in columns]
 

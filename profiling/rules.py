@@ -208,7 +208,12 @@ def band_for(score: Decimal, bands: Sequence[Sequence]) -> str:
 
 def vulnerability(facts: HouseholdFacts, spec: VulnerabilitySpec) -> VulnerabilityResult:
     """Score = sum of the weights of the criteria met; band from the thresholds of the same version."""
-    met = criteria_met(facts, spec.parameters)
+    return score_criteria(criteria_met(facts, spec.parameters), spec)
+
+
+def score_criteria(met: tuple[str, ...], spec: VulnerabilitySpec) -> VulnerabilityResult:
+    """Score and band of a set of criteria met (in the order of ``CRITERIA``), for callers that found the
+    criteria elsewhere (the set-based import decides them in SQL)."""
     score = sum((Decimal(str(spec.weights.get(code, 0))) for code in met), Decimal("0")).quantize(Decimal("0.01"))
     return VulnerabilityResult(score=score, band=band_for(score, spec.bands), criteria=met)
 

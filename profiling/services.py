@@ -28,7 +28,7 @@ from core.tabular import ImportFailed, RowProblem, Table, is_xlsx, read_table, s
 from targeting.models import TargetArea
 from targeting.selectors import area_is_targeted
 
-from . import rules, selectors
+from . import rules, selectors, staged_import
 from .models import (
     BARRIER_CATEGORY,
     CRITICAL_SHELTER,
@@ -1099,19 +1099,32 @@ def household_import(
     if not validate_only and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # one import per organisation at a time
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x4842, organisation.pk])
+    if staged_import.applies(connection, households_name, members_file, members_name):
+        report = staged_import.household_import_staged(
+            actor=actor,
+            organisation=organisation,
+            households_file=households_file,
+            households_name=households_name,
+            members_file=members_file,
+            members_name=members_name,
+            validate_only=validate_only,
+            job=job,
+            progress=progress,
+            today=today,
+            now=now,
+            areas=(settlement_of, origin_of),
+        )
+        if report is not None:
+            return report
+        households_file.seek(0)  # a row needs a message, or the file a reading, that only the path below gives
+        members_file.seek(0)
 
     table = read_table(households_file, filename=households_name)
     columns = importing.map_columns(table, importing.HOUSEHOLD_COLUMNS)
     absent = importing.missing_columns(columns, importing.REQUIRED_HOUSEHOLD, importing.HOUSEHOLD_COLUMNS)
     if absent:
         raise ImportFailed([RowProblem(1, "", f"missing column {name}") for name in absent])
-    columns.setdefault("registered_at", None)
-    for alias in ("_submission_time", "registered_at", "end"):
-        if alias in [importing.column_key(h) for h in table.headers]:
-            columns["registered_at"] = [importing.column_key(h) for h in table.headers].index(alias)
-            break
-    if columns["registered_at"] is None:
-        del columns["registered_at"]
+    _add_registered_at_column(table, columns)
 
     parsed: dict[str, _Parsed] = {}
     by_index: dict[str, _Parsed] = {}
@@ -1254,7 +1267,7 @@ def household_import(
         elif item.head is None:
             problems.error(item.line, "", "no member is the head of household")
         elif item.declared_size is not None and item.declared_size != len(item.members):
-            problems.warn(item.line, "hh_size", f"says {item.declared_size} members, {len(item.members)} listed")
+            problems.warn(item.line, "hh_size", importing.size_warning(item.declared_size, len(item.members)))
 
     duplicates = _import_duplicates(organisation, new, problems)
     if problems.error_count:
@@ -1371,6 +1384,17 @@ def household_import(
     return report
 
 
+def _add_registered_at_column(table: Table, columns: dict[str, int]) -> None:
+    """Kobo's ``_submission_time`` (or ours) becomes the registration time; it is optional."""
+    from . import importing
+
+    keys = [importing.column_key(h) for h in table.headers]
+    for alias in ("_submission_time", "registered_at", "end"):
+        if alias in keys:
+            columns["registered_at"] = keys.index(alias)
+            return
+
+
 def _with_summary(problems) -> list[RowProblem]:
     errors = list(problems.errors)
     if problems.error_count > len(errors):
@@ -1419,6 +1443,8 @@ def _import_members(table, parsed, by_index, skipped, problems, writer, *, today
         item = lookup.get(key)
         if item is None:
             row.fail(key_name, f"no household row has {key or 'an empty key'}")
+            continue
+        if item.submission_id in skipped:  # keyed by _parent_index: the household is already stored
             continue
         name = row.required("name")
         if len(name) > 200:
@@ -1480,6 +1506,8 @@ def _import_members(table, parsed, by_index, skipped, problems, writer, *, today
 
 def _import_duplicates(organisation: Organisation, new: list[_Parsed], problems) -> list[tuple]:
     """Possible duplicates among stored households and earlier rows of the file: warnings, and pairs."""
+    from . import importing
+
     index = _DuplicateIndex()
     stored = Household.objects.filter(organisation=organisation, duplicate_of__isnull=True).values_list(
         "pk",
@@ -1505,7 +1533,7 @@ def _import_duplicates(organisation: Organisation, new: list[_Parsed], problems)
             phone_key=key, district_id=district, head_name=name, born=born, estimated=estimated
         ):
             what = f"line {other.line}" if isinstance(other, _Parsed) else references[other]
-            problems.warn(item.line, "", f"may be the same household as {what} ({', '.join(reasons)})")
+            problems.warn(item.line, "", importing.duplicate_warning(what, reasons))
             found.append((item, other, reasons, score))
         index.add(item, phone_key=key, district_id=district, head_name=name, born=born, estimated=estimated)
     return found
