@@ -9,9 +9,10 @@ scratch tables of text columns, the floor any importer can reach. Everything run
 that is rolled back at the end: the database is left as it was (migrations are applied first). It also
 inserts the rows the import wrote again into tables with the same indexes: the floor of any importer.
 
-Measured on 2026-12-07 (2 cores shared with another benchmark, so expect spread): 15.9-16.3 s for 100,000
-households and 552,668 members (set-based path for CSV on PostgreSQL), against 0.50-0.52 s for the raw COPY
-(30-32x) and 5.6-5.8 s for the indexed re-insert (2.8x); the row-by-row path took 22.0 s in the same session.
+Measured on 2026-12-07 for 100,000 households and 552,668 members (set-based path for CSV on PostgreSQL):
+on a quiet machine 13.2-13.3 s against 0.50-0.52 s for the raw COPY (25-27x) and 3.8-3.9 s for the indexed
+re-insert (3.4x), after seven unused indexes were dropped (14.8 s and 4.8 s before, back to back). With the
+cores shared: 15.9-16.3 s, and 22.0 s for the row-by-row path in the same session.
 """
 
 from __future__ import annotations

@@ -117,8 +117,9 @@ class Household(BaseModel):
     scope_resource = "households"
     scope_organisation_field = "organisation"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    # Indexed by the composite indexes below, which all lead with it.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households", db_index=False)
+    reference = models.CharField(_("reference"), max_length=40)
     settlement = models.ForeignKey(
         AdminArea, on_delete=models.PROTECT, related_name="households", verbose_name=_("settlement")
     )
@@ -136,15 +137,16 @@ class Household(BaseModel):
     )
     shelter_type = models.CharField(_("shelter"), max_length=20, choices=ShelterType.choices)
     head_name = models.CharField(_("head of household"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)  # searched through phone_key
     intention = models.CharField(_("intention"), max_length=20, choices=Intention.choices, default=Intention.UNDECIDED)
     size = models.PositiveSmallIntegerField(_("members"), default=0)
     vulnerability_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    vulnerability_band = models.CharField(_("vulnerability"), max_length=20, blank=True, db_index=True)
+    vulnerability_band = models.CharField(_("vulnerability"), max_length=20, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(default=timezone.now)
-    submission_id = models.CharField(
-        _("form submission id"), max_length=64, null=True, blank=True, unique=True, help_text=_("e.g. Kobo _uuid")
+    # NULL, not "", for households typed in the browser: household_submission_unique ignores NULLs.
+    submission_id = models.CharField(  # noqa: DJ001
+        _("form submission id"), max_length=64, null=True, blank=True, help_text=_("e.g. Kobo _uuid")
     )
     version = models.PositiveIntegerField(default=1)
     # Added with the registration pages, imports and vulnerability scoring (migration 0002).
@@ -155,7 +157,7 @@ class Household(BaseModel):
     has_debt = models.BooleanField(_("in debt"), default=False)
     head_date_of_birth = models.DateField(_("head's date of birth"), null=True, blank=True)
     head_birth_estimated = models.BooleanField(default=False)
-    phone_key = models.CharField(max_length=12, blank=True, db_index=True, editable=False)
+    phone_key = models.CharField(max_length=12, blank=True, editable=False)
     vulnerability_model = models.ForeignKey(
         "VulnerabilityModel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -181,6 +183,14 @@ class Household(BaseModel):
             models.Index(fields=["organisation", "-registered_at", "-id"], name="household_org_recent"),
             models.Index(fields=["displacement_status"], name="household_status"),
             models.Index(fields=["organisation", "head_date_of_birth"], name="household_head_dob"),
+            models.Index(fields=["organisation", "phone_key"], name="household_phone_key"),
+        ]
+        # Constraints rather than unique=True / db_index=True on the text fields: the same unique indexes
+        # without the second, pattern-matching index Django adds to each (nothing here is searched by
+        # prefix), so that every insert keeps fewer indexes up to date.
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="household_reference_unique"),
+            models.UniqueConstraint(fields=["submission_id"], name="household_submission_unique"),
         ]
         permissions = [("export_household", _("Can export household lists"))]
 
@@ -318,7 +328,8 @@ class Consent(BaseModel):
     scope_area_field = "household__settlement"
     scope_organisation_field = "household__organisation"
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    # Indexed by consent_one_per_purpose (household, purpose).
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents", db_index=False)
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     given = models.BooleanField(_("consent given"))
     legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis.choices)
