@@ -126,6 +126,20 @@ def duplicate_candidates(
     return sorted(found.values(), key=lambda c: (-len(c.reasons), -c.similarity, c.household_id))
 
 
+def duplicate_heads_of_organisation(*, organisation_id: int) -> QuerySet:
+    """What an import compares its rows with: each stored household of the organisation not already marked a
+    duplicate, as (id, reference, phone key, district id, head's name, head's birth date, estimated?)."""
+    return Household.objects.filter(organisation_id=organisation_id, duplicate_of__isnull=True).values_list(
+        "pk",
+        "reference",
+        "phone_key",
+        "settlement__parent_id",
+        "head_name",
+        "head_date_of_birth",
+        "head_birth_estimated",
+    )
+
+
 def duplicate_pairs_for_user(user, *, status: str | None = DuplicateStatus.PENDING) -> QuerySet[DuplicatePair]:
     """Pairs to review: both households must be visible to the user."""
     visible = households_for_user(user).values("pk")

@@ -1509,15 +1509,7 @@ def _import_duplicates(organisation: Organisation, new: list[_Parsed], problems)
     from . import importing
 
     index = _DuplicateIndex()
-    stored = Household.objects.filter(organisation=organisation, duplicate_of__isnull=True).values_list(
-        "pk",
-        "reference",
-        "phone_key",
-        "settlement__parent_id",
-        "head_name",
-        "head_date_of_birth",
-        "head_birth_estimated",
-    )
+    stored = selectors.duplicate_heads_of_organisation(organisation_id=organisation.pk)
     references = {}
     for pk, reference, key, district, name, born, estimated in stored.iterator(chunk_size=5000):
         references[pk] = reference

@@ -33,7 +33,7 @@ from django.db import connection as default_connection
 from core.audit import audit_record
 from core.tabular import UnreadableFile, is_xlsx, read_table
 
-from . import importing, rules
+from . import importing, rules, selectors
 from .models import CRITICAL_SHELTER, WG_DOMAINS, ConsentPurpose, DuplicatePair, Household, LegalBasis
 
 log = logging.getLogger(__name__)
@@ -838,15 +838,7 @@ def find_duplicates(organisation, heads: list[tuple]) -> list[tuple]:
     """
     from rapidfuzz import fuzz, process
 
-    stored = Household.objects.filter(organisation=organisation, duplicate_of__isnull=True).values_list(
-        "pk",
-        "reference",
-        "phone_key",
-        "settlement__parent_id",
-        "head_name",
-        "head_date_of_birth",
-        "head_birth_estimated",
-    )
+    stored = selectors.duplicate_heads_of_organisation(organisation_id=organisation.pk)
     keys: dict[str, str] = {}
 
     def key_of(name: str) -> str:
