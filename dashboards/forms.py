@@ -74,6 +74,13 @@ class AreaViewForm(DashboardFilterForm):
 
 
 class ExportForm(forms.Form):
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=(("xlsx", _("Excel workbook (XLSX)")), ("csv", _("CSV with HXL tags"))),
+        initial="xlsx",
+        required=False,  # the workbook unless CSV is asked for
+        widget=forms.RadioSelect,
+    )
     shared = forms.BooleanField(
         label=_("For sharing outside the organisation: hide small counts"), required=False, initial=True
     )

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.exports import write_xlsx
+from core.exports import stream_csv, write_xlsx
 from core.models import AdminArea, Job, Organisation
 
 from .exports import fivew_columns, threshold_for
@@ -35,7 +35,7 @@ def filters_from_params(params: dict) -> DashboardFilters:
 
 
 def run_fivew_export(job: Job, progress) -> dict:
-    """Build the rows with the requester's scope, write them to a workbook, keep it in storage."""
+    """Build the rows with the requester's scope, write them to a workbook or a CSV file, keep it in storage."""
     user = job.created_by
     filters = filters_from_params(job.params.get("filters", {}))
     rows = fivew_rows(user, filters)
@@ -48,16 +48,21 @@ def run_fivew_export(job: Job, progress) -> dict:
                 progress(index, total)
             yield row
 
+    threshold = threshold_for(bool(job.params.get("shared")))
+    csv_file = job.params.get("format") == "csv"
+    suffix = "csv" if csv_file else "xlsx"
     with tempfile.TemporaryFile() as handle:
-        write_xlsx(
-            counted(), fivew_columns(), handle, title="5W", threshold=threshold_for(bool(job.params.get("shared")))
-        )
+        if csv_file:
+            for text in stream_csv(counted(), fivew_columns(), threshold=threshold):
+                handle.write(text.encode("utf-8"))
+        else:
+            write_xlsx(counted(), fivew_columns(), handle, title="5W", threshold=threshold)
         handle.seek(0)
-        path = default_storage.save(f"dashboards/exports/{job.pk}/5w-{job.created_at:%Y%m%d}.xlsx", File(handle))
+        path = default_storage.save(f"dashboards/exports/{job.pk}/5w-{job.created_at:%Y%m%d}.{suffix}", File(handle))
     progress(total, total)
     return {
         "path": path,
         "rows": total,
         "url": reverse("dashboards:export_download", args=[job.pk]),
-        "link_text": _("Download the 5W workbook"),
+        "link_text": _("Download the 5W file") if csv_file else _("Download the 5W workbook"),
     }

@@ -166,11 +166,15 @@ def results_csv(request: HttpRequest) -> HttpResponse:
 @role_required(*READERS)
 @require_POST
 def fivew_xlsx(request: HttpRequest) -> HttpResponse:
-    """Queue the 5W workbook; the job's page shows progress and then the download link."""
+    """Queue the 5W file (workbook or CSV); the job's page shows progress and then the download link."""
     filters = _filter_form(request).filters()
     export = ExportForm(request.POST)
-    shared = export.is_valid() and export.cleaned_data["shared"]
-    job = services.fivew_export_request(actor=request.user, filters=filters.as_params(), shared=shared)
+    valid = export.is_valid()
+    shared = valid and export.cleaned_data["shared"]
+    file_format = (export.cleaned_data["file_format"] if valid else "") or "xlsx"
+    job = services.fivew_export_request(
+        actor=request.user, filters=filters.as_params(), shared=shared, file_format=file_format
+    )
     return redirect("core:job_detail", pk=job.pk)
 
 

@@ -133,7 +133,7 @@ def test_xlsx_export_runs_as_a_job_and_only_its_requester_downloads_it(
     assert response.status_code == 302
     assert response["Location"] == reverse("core:job_detail", args=[job.pk])
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert job.params == {"filters": {"end": "2026-12-31"}, "shared": True}
+    assert job.params == {"filters": {"end": "2026-12-31"}, "shared": True, "format": "xlsx"}
     assert job.result["rows"] == 4
     download = client.get(job.result["url"])
     assert download.status_code == 200
@@ -146,6 +146,37 @@ def test_xlsx_export_runs_as_a_job_and_only_its_requester_downloads_it(
     client.force_login(admin_user)
     assert client.get(job.result["url"]).status_code == 404
     default_storage.delete(job.result["path"])
+
+
+def test_csv_export_runs_as_a_job_with_its_hxl_row_and_small_counts_hidden(
+    client, programme, manager, nangarhar_manager, settings, django_capture_on_commit_callbacks
+):
+    settings.ABR_SUPPRESSION_THRESHOLD = 5
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("dashboards:fivew_xlsx") + "?end=2026-12-31", {"file_format": "csv", "shared": "on"})
+    job = Job.objects.get(kind="dashboards.fivew_export")
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.params["format"] == "csv"
+    assert job.result["path"].endswith(".csv")
+    download = client.get(job.result["url"])
+    assert download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][:3] == ["#org+impl+acronym", "#org+impl+name", "#sector+code"]
+    households, individuals = rows[0].index("Households reached"), rows[0].index("People reached")
+    project = next(row for row in rows[2:] if row[3].startswith("project:"))
+    assert (project[households], project[individuals]) == ("<5", "5")
+    assert len(rows) - 2 == job.result["rows"]
+    client.force_login(nangarhar_manager)  # only the requester downloads it
+    assert client.get(job.result["url"]).status_code == 404
+
+
+def test_the_dashboard_offers_the_5w_as_a_background_job_not_an_in_request_download(client, programme, manager):
+    client.force_login(manager)
+    html = client.get(reverse("dashboards:programme")).content.decode()
+    assert reverse("dashboards:fivew_xlsx") in html
+    assert 'name="file_format"' in html
+    assert reverse("dashboards:fivew_csv") not in html
 
 
 def test_download_before_the_file_exists_goes_to_the_progress_page(client, manager):
