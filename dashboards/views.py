@@ -145,7 +145,8 @@ def _stamp() -> str:
 @role_required(*READERS)
 @require_GET
 def fivew_csv(request: HttpRequest) -> HttpResponse:
-    """The 5W as CSV with its HXL row, streamed; ``?shared=1`` hides small counts."""
+    """The 5W as CSV with its HXL row, built in the request (for a small scope or a script; the dashboard
+    has a worker build it); ``?shared=1`` hides small counts."""
     filters = _filter_form(request).filters()
     shared = request.GET.get("shared") == "1"
     rows = selectors.fivew_rows(request.user, filters)
