@@ -73,8 +73,13 @@ def figure_snapshot_count(*, snapshot: FigureSnapshot) -> FigureSnapshot | None:
             return None
         started = time.perf_counter()
         counted_at = timezone.now()
-        data = view.count(user, filters_from_params(snapshot.filters), snapshot.filters)
-        data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        try:
+            data = view.count(user, filters_from_params(snapshot.filters), snapshot.filters)
+            data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        except Exception:
+            # Let the next page or round try again, rather than say "being counted" until the claim expires.
+            FigureSnapshot.objects.filter(pk=snapshot.pk).update(queued_at=None)
+            raise
     snapshot.figures = data
     snapshot.counted_at = counted_at
     snapshot.count_ms = round((time.perf_counter() - started) * 1000)

@@ -225,3 +225,24 @@ def test_figures_stored_in_an_older_shape_are_recounted_not_misread(client, prog
     FigureSnapshot.objects.update(figures={"version": 0, "headline": {"households": 3}})
     assert _headline(client).households_assisted == 3
     assert FigureSnapshot.objects.get().figures["version"] == selectors.FIGURES_VERSION
+
+
+def test_a_count_that_fails_releases_its_claim(programme, manager, monkeypatch):
+    snapshot = FigureSnapshot.objects.create(
+        key=selectors.scope_fingerprint(manager, "programme", {}, "en"),
+        counted_for=manager,
+        language="en",
+        filters={},
+        requested_at=timezone.now(),
+        queued_at=timezone.now(),
+    )
+
+    def broken(user, filters, params):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setitem(selectors.SNAPSHOT_VIEWS, "programme", selectors.SnapshotView(count=broken, read=None))
+    with pytest.raises(RuntimeError):
+        snapshots.figure_snapshot_count(snapshot=snapshot)
+    snapshot.refresh_from_db()
+    assert snapshot.queued_at is None
+    assert snapshot.figures is None
