@@ -1364,24 +1364,38 @@ def household_import(
         "warnings": [vars(w) for w in problems.warnings],
     }
     if writing:
-        audit_record(
+        _audit_import(
             actor=actor,
-            action="household.import",
-            target=job,
-            after={
-                "file": households_name,
-                "members_file": members_name or "",
-                "households": len(new),
-                "members": member_count,
-                "skipped_existing": len(skipped),
-                "possible_duplicates": len(duplicates),
-                "first_id": min((p.pk for p in new), default=None),
-                "last_id": max((p.pk for p in new), default=None),
-            },
+            job=job,
+            files=(households_name, members_name),
+            households=len(new),
+            members=member_count,
+            skipped=len(skipped),
+            duplicates=len(duplicates),
+            ids=[p.pk for p in new],
         )
     if progress:
         progress(rows_done + member_count, rows_done + member_count)
     return report
+
+
+def _audit_import(*, actor, job, files, households, members, skipped, duplicates, ids) -> None:
+    """The one audit event of an import (both paths write the same): files, counts and the range of ids."""
+    audit_record(
+        actor=actor,
+        action="household.import",
+        target=job,
+        after={
+            "file": files[0],
+            "members_file": files[1] or "",
+            "households": households,
+            "members": members,
+            "skipped_existing": skipped,
+            "possible_duplicates": duplicates,
+            "first_id": min(ids, default=None),
+            "last_id": max(ids, default=None),
+        },
+    )
 
 
 def _add_registered_at_column(table: Table, columns: dict[str, int]) -> None:

@@ -30,7 +30,6 @@ import psycopg.sql
 from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 
-from core.audit import audit_record
 from core.tabular import UnreadableFile, is_xlsx, read_table
 
 from . import importing, rules, selectors
@@ -718,20 +717,15 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
                     row = (now, now, id_of[line], candidate, json.dumps(reasons), score, "pending", "import")
                     pairs.write((*row, actor.pk, "", None, None))
         ids = [pk for _line, pk, *_rest in heads]
-        audit_record(
+        services._audit_import(
             actor=actor,
-            action="household.import",
-            target=job,
-            after={
-                "file": households_name,
-                "members_file": members_name or "",
-                "households": count,
-                "members": members,
-                "skipped_existing": skipped,
-                "possible_duplicates": len(duplicates),
-                "first_id": min(ids, default=None),
-                "last_id": max(ids, default=None),
-            },
+            job=job,
+            files=(households_name, members_name),
+            households=count,
+            members=members,
+            skipped=skipped,
+            duplicates=len(duplicates),
+            ids=ids,
         )
     if progress:
         progress(staging.household_rows + members, staging.household_rows + members)
