@@ -10,10 +10,12 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +26,39 @@ def setup_django(settings: str = "abr.settings.local") -> None:
     import django
 
     django.setup()
+
+
+def database_url(name: str) -> str:
+    """``DATABASE_URL`` (the server) pointed at database ``name``."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    return urlparse(base)._replace(path=f"/{name}").geturl()
+
+
+def seeded_database(name: str, households: int, *, reuse: bool, settings: str) -> str:
+    """The URL of database ``name`` holding ``seed_scale --households N``: created, migrated and seeded
+    (then vacuumed and analysed), or, with ``reuse`` and the database there, only migrated."""
+    import psycopg
+
+    admin = database_url("postgres").replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and not reuse:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            reuse = False
+    url = database_url(name)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": settings}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    if not reuse:
+        started = time.perf_counter()
+        subprocess.run([*manage, "seed_scale", "--households", str(households)], env=env, check=True)  # noqa: S603
+        print(f"seeded in {time.perf_counter() - started:.0f} s")
+        vacuum = [*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"]
+        subprocess.run(vacuum, env=env, check=True, capture_output=True)  # noqa: S603
+    return url
 
 
 @contextmanager

@@ -32,12 +32,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import subprocess
 import sys
 import time
-from urllib.parse import urlparse
 
-from common import ROOT, machine, report, summary
+from common import ROOT, machine, report, seeded_database, summary
 
 BASELINE_SQL = """
 SELECT count(DISTINCT r.household_id), count(*)
@@ -46,36 +44,8 @@ WHERE r.status = 'delivered' AND h.organisation_id = %s
 """
 
 
-def _database_url(name: str) -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    return urlparse(base)._replace(path=f"/{name}").geturl()
-
-
 def _prepare(households: int, reuse: bool) -> str:
-    import psycopg
-
-    name = f"abr_dashboards_bench_{households}"
-    admin = _database_url("postgres").replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and not reuse:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            reuse = False
-    url = _database_url(name)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "abr.settings.test"}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
-    if not reuse:
-        started = time.perf_counter()
-        subprocess.run([*manage, "seed_scale", "--households", str(households)], env=env, check=True)  # noqa: S603
-        print(f"seeded in {time.perf_counter() - started:.0f} s")
-        subprocess.run(  # noqa: S603
-            [*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True, capture_output=True
-        )
-    return url
+    return seeded_database(f"abr_dashboards_bench_{households}", households, reuse=reuse, settings="abr.settings.test")
 
 
 def _manager():

@@ -19,43 +19,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-from common import ROOT, machine, report, setup_django, summary
+from common import ROOT, machine, report, seeded_database, setup_django, summary
 
 PAGE_SIZE = 50
 
 
-def _database_url(name: str) -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parsed = urlparse(base)
-    return parsed._replace(path=f"/{name}").geturl()
-
-
 def _prepare(households: int, reuse: bool) -> str:
-    import psycopg
-
-    name = f"abr_bench_{households}"
-    admin = _database_url("postgres").replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and not reuse:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            reuse = False
-    url = _database_url(name)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "abr.settings.local"}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    if not reuse:
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
-        started = time.perf_counter()
-        subprocess.run([*manage, "seed_scale", "--households", str(households)], env=env, check=True)  # noqa: S603
-        print(f"seeded in {time.perf_counter() - started:.0f} s")
-        vacuum = [*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"]
-        subprocess.run(vacuum, env=env, check=True, capture_output=True)  # noqa: S603
-    return url
+    return seeded_database(f"abr_bench_{households}", households, reuse=reuse, settings="abr.settings.local")
 
 
 def _free_port() -> int:
