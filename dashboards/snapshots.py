@@ -90,7 +90,10 @@ def figure_snapshot_count(*, snapshot: FigureSnapshot) -> FigureSnapshot | None:
     return snapshot
 
 
-def _snapshot_ensure(*, user, view: str, params: dict, language: str, now) -> FigureSnapshot | None:
+def _snapshot_ensure(*, user, view: str, params: dict, now, language: str = "") -> FigureSnapshot | None:
+    """The snapshot of the user's scope for this view and parameters, in ``language`` (by default the
+    active one), created (not yet counted) if there is none; None without a scope."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     key = selectors.scope_fingerprint(user, view, params, language)
     if key is None:
         return None
@@ -118,8 +121,7 @@ def dashboard_view_for(*, user, view: str, filters: DashboardFilters, extra: dic
     if _fresh_seconds() <= 0:
         return counter.read(counter.count(user, filters, params), timezone.now()), False
     now = timezone.now()
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    snapshot = _snapshot_ensure(user=user, view=view, params=params, language=language, now=now)
+    snapshot = _snapshot_ensure(user=user, view=view, params=params, now=now)
     if snapshot is None:
         return None, False
     if now - snapshot.requested_at > datetime.timedelta(hours=1):  # one write an hour keeps it alive
@@ -138,9 +140,7 @@ def dashboard_view_for(*, user, view: str, filters: DashboardFilters, extra: dic
 def dashboard_recount_request(*, user, view: str, filters: DashboardFilters, extra: dict | None = None) -> bool:
     """A manager asks for the figures on screen to be counted again now (after a distribution, say)."""
     now = timezone.now()
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    params = _params(filters, extra)
-    snapshot = _snapshot_ensure(user=user, view=view, params=params, language=language, now=now)
+    snapshot = _snapshot_ensure(user=user, view=view, params=_params(filters, extra), now=now)
     return snapshot is not None and _queue_count(snapshot, now)
 
 

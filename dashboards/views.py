@@ -31,6 +31,16 @@ def _filter_form(request: HttpRequest) -> DashboardFilterForm:
     return DashboardFilterForm(request.GET or None, user=request.user)
 
 
+def _page_filters(request: HttpRequest, view: str) -> tuple[DashboardFilterForm, dict | None]:
+    """A snapshot page's filter form, and what its figures depend on beyond the filters (the area view's
+    DTM dataset); read the same way by the page and by its recount."""
+    if view == "areas":
+        form = AreaViewForm(request.GET or None, user=request.user, datasets=selectors.dtm_datasets(request.user))
+        dataset = form.chosen_dataset()
+        return form, {"dataset": dataset.pk if dataset else None}
+    return _filter_form(request), None
+
+
 def _pipeline_blocks(user, computed: dict[str, list[dict]]) -> list[dict]:
     blocks = []
     for panel in pipelines_for(user):
@@ -101,12 +111,7 @@ def _figure_context(user, figures: selectors.DashboardFigures) -> dict:
 def recount(request: HttpRequest) -> HttpResponse:
     """Count the figures on screen again now (after a distribution day, say), then back to them."""
     view = "areas" if request.POST.get("view") == "areas" else "programme"
-    if view == "areas":
-        form = AreaViewForm(request.GET or None, user=request.user, datasets=selectors.dtm_datasets(request.user))
-        dataset = form.chosen_dataset()
-        extra = {"dataset": dataset.pk if dataset else None}
-    else:
-        form, extra = _filter_form(request), None
+    form, extra = _page_filters(request, view)
     snapshots.dashboard_recount_request(user=request.user, view=view, filters=form.filters(), extra=extra)
     query = request.GET.urlencode()
     return redirect(reverse(f"dashboards:{view}") + (f"?{query}" if query else ""))
@@ -117,11 +122,9 @@ def recount(request: HttpRequest) -> HttpResponse:
 def area_view(request: HttpRequest) -> HttpResponse:
     """Per province and district: DTM figures beside households profiled, assisted and referrals, as last
     counted in the background for the user's scope and filters."""
-    datasets = selectors.dtm_datasets(request.user)
-    form = AreaViewForm(request.GET or None, user=request.user, datasets=datasets)
-    dataset = form.chosen_dataset()
+    form, extra = _page_filters(request, "areas")
     figures, counting = snapshots.dashboard_view_for(
-        user=request.user, view="areas", filters=form.filters(), extra={"dataset": dataset.pk if dataset else None}
+        user=request.user, view="areas", filters=form.filters(), extra=extra
     )
     rows = figures.rows if figures is not None else []
     provinces = [r for r in rows if r.level == 1]
