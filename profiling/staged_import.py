@@ -46,6 +46,18 @@ _QUOTED_CELL = re.compile(rb'(?<![^,\r\n])"(?:[^"]|"")*"(?=[,\r\n]|\Z)')
 _CHUNK = 1 << 20
 _INLINE_MAP_ROWS = 32
 _CREATED = re.compile(r"\s*CREATE TEMP TABLE (\w+) AS")
+# Where each step of an import ends, as a share of the time of all (measured at 100,000 households and
+# 552,668 members); a validation ends at "compared".
+_STEPS = {
+    "loaded": 0.05,
+    "households checked": 0.16,
+    "members checked": 0.38,
+    "households scored": 0.43,
+    "compared": 0.58,
+    "households written": 0.73,
+    "members written": 0.87,
+    "consents written": 0.94,
+}
 
 # Each criterion of ``rules.CRITERIA`` as a predicate over one household of ``imp_facts``.
 _CRITERIA_SQL = {
@@ -112,7 +124,7 @@ def household_import_staged(
     """The import of ``services.household_import`` for a clean CSV pair, or None if a row needs the
     row-by-row path (a problem to word, or a reading only it gives). Writes only once all is clean."""
     with default_connection.cursor() as cursor:
-        staging = _Staging(cursor, today=today)
+        staging = _Staging(cursor, today=today, progress=progress)
         try:
             with transaction.atomic():  # a savepoint: a refused COPY must not spoil the transaction
                 staging.load(households_file, members_file, members_name or "members.csv")
@@ -121,8 +133,6 @@ def household_import_staged(
             log.info("household import row by row: %s", reason)
             staging.drop()
             return None
-        if progress:
-            progress(staging.household_rows + staging.member_rows, 0)
         try:
             return _write(
                 staging,
@@ -144,12 +154,20 @@ class _Staging:
 
     TABLES = ("imp_raw_h", "imp_raw_m", "imp_h", "imp_m", "imp_facts", "imp_new", "imp_ids", "imp_scores")
 
-    def __init__(self, cursor, *, today: datetime.date):
+    def __init__(self, cursor, *, today: datetime.date, progress: Callable[[int, int], None] | None = None):
         self.cursor = cursor
         self.today = today
+        self.progress = progress
+        self.lines = 0
         self.maps: list[str] = []
         self.map_rows: dict[str, tuple] = {}
         self.household_rows = self.member_rows = 0
+
+    def reached(self, step: str) -> None:
+        """Move the job's progress bar to the end of ``step``: the rows of both files are the total, and
+        each step counts for its share of an import's time."""
+        if self.progress and self.lines:
+            self.progress(round(self.lines * _STEPS[step]), self.lines)
 
     def run(self, sql: str, params=None):
         self.cursor.execute(sql, params or {})
@@ -180,6 +198,11 @@ class _Staging:
             raise _NotStaged("no household key in the members file")
         self._copy("imp_raw_h", len(self.h_table.headers), households_file)
         self._copy("imp_raw_m", len(self.m_table.headers), members_file)
+        if self.progress:
+            self.lines = self.run(
+                "SELECT (SELECT count(*) FROM imp_raw_h) + (SELECT count(*) FROM imp_raw_m) - 2"
+            ).fetchone()[0]
+        self.reached("loaded")
 
     @staticmethod
     def _header(binary, name: str, wanted) -> tuple:
@@ -306,7 +329,9 @@ class _Staging:
     def check(self, *, organisation, areas) -> None:
         """Type every row, and give up (``_NotStaged``) at the first sign of a row to refuse."""
         self._type_households(organisation, areas)
+        self.reached("households checked")
         self._type_members()
+        self.reached("members checked")
         self._facts()
 
     def _type_households(self, organisation, areas) -> None:
@@ -669,6 +694,7 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
             ),
         },
     )
+    staging.reached("households scored")
     run("CREATE TEMP TABLE imp_scores (mask integer PRIMARY KEY, score numeric, band text, criteria jsonb)")
     codes = list(rules.CRITERIA)
     masks = [m for (m,) in run("SELECT DISTINCT mask FROM imp_new").fetchall()]
@@ -708,6 +734,7 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
             "SELECT s.band, count(*) FROM imp_new n JOIN imp_scores s USING (mask) GROUP BY s.band ORDER BY min(n.line)"
         ).fetchall()
     )
+    staging.reached("compared")
     if writing:
         _insert(staging, organisation=organisation, actor=actor, job=job, model=model, now=now)
         if duplicates:
@@ -728,7 +755,8 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
             ids=ids,
         )
     if progress:
-        progress(staging.household_rows + members, staging.household_rows + members)
+        rows = staging.lines or staging.household_rows + members
+        progress(rows, rows)
     return {
         "validate_only": validate_only,
         "households": count,
@@ -789,6 +817,7 @@ def _insert(staging: _Staging, *, organisation, actor, job, model, now) -> None:
         """,
         params,
     )
+    staging.reached("households written")
     staging.run(
         f"""
         INSERT INTO profiling_member (
@@ -805,6 +834,7 @@ def _insert(staging: _Staging, *, organisation, actor, job, model, now) -> None:
     consents = ", ".join(
         f"({order}, '{purpose}', n.consent_{purpose})" for order, purpose in enumerate(importing.CONSENT_COLUMNS)
     )
+    staging.reached("members written")
     staging.run(
         f"""
         INSERT INTO profiling_consent (
@@ -816,6 +846,7 @@ def _insert(staging: _Staging, *, organisation, actor, job, model, now) -> None:
         """,  # noqa: S608 - purposes are our constants
         params,
     )
+    staging.reached("consents written")
 
 
 # --- duplicates -----------------------------------------------------------------------------------------

@@ -288,6 +288,32 @@ def test_validate_only_gives_the_same_report_and_writes_nothing(field_officer, s
     assert fast["written"]["audits"] == []
 
 
+@pytest.mark.parametrize("validate_only", [False, True])
+def test_progress_moves_step_by_step_over_the_rows_of_both_files(field_officer, stored_households, validate_only):
+    households, members = export(count=30, seed=4)
+    seen = []
+    with transaction.atomic():
+        report = services.household_import(
+            actor=field_officer,
+            households_file=as_csv(HOUSEHOLD_HEADER, households),
+            households_name="households.csv",
+            members_file=as_csv(MEMBER_HEADER, members),
+            members_name="members.csv",
+            validate_only=validate_only,
+            progress=lambda done, total: seen.append((done, total)),
+        )
+        transaction.set_rollback(True)
+    assert report["households"] == 30
+    rows = len(households) + len(members)
+    assert {total for _done, total in seen} == {rows}
+    done = [d for d, _total in seen]
+    assert done == sorted(done)
+    assert len(set(done)) == len(done)
+    assert done[-1] == rows
+    # a check stops after comparing; an import also reports each table it writes
+    assert len(done) == (6 if validate_only else 9)
+
+
 def test_members_keyed_by_parent_index(field_officer, stored_households):
     households, members = export(count=25, seed=5)
     header = [h for h in MEMBER_HEADER if h != "_submission__uuid"]
