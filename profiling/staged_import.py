@@ -83,6 +83,13 @@ _HOUSEHOLD_MAPS = ("settlement", "origin", "status", "shelter", "intention", "ba
 _HOUSEHOLD_MAPS += ("income", "debt", "barriers", "size", "registered")
 
 
+def _not_blank(width: int) -> str:
+    """A row of ``r`` with a cell that is not only whitespace (a blank row is skipped, as ``csv`` rows
+    are). Most rows start with a visible ASCII character, which settles it without trimming every cell."""
+    everything = "concat(" + ", ".join(f"r.c{i}" for i in range(width)) + ")"
+    return f"(ascii(r.c0) BETWEEN 33 AND 126 OR btrim({everything}, %(ws)s) <> '')"
+
+
 class _OneCell(dict):
     """Columns of a one-cell ``Row``: whatever the name, the cell."""
 
@@ -444,7 +451,7 @@ class _Staging:
         joins = "\n".join(joins)
         purposes = list(importing.CONSENT_COLUMNS)
         maps_ok = " AND ".join(ok[k] for k in (*_HOUSEHOLD_MAPS, *purposes))
-        everything = "concat(" + ", ".join(f"r.c{i}" for i in range(len(self.h_table.headers))) + ")"
+        not_blank = _not_blank(len(self.h_table.headers))
         coordinate = (
             "CASE WHEN {x} = '' THEN NULL WHEN {x} ~ '^-?[0-9]{{1,3}}([.][0-9]{{1,6}})?$' "
             "AND abs({x}::numeric) <= {limit} THEN {x}::numeric END"
@@ -483,7 +490,7 @@ class _Staging:
             {joins}
             LEFT JOIN profiling_household p
                    ON p.submission_id = CASE WHEN left(s.sid, 5) = 'uuid:' THEN substr(s.sid, 6) ELSE s.sid END
-            WHERE r.line > 1 AND btrim({everything}, %(ws)s) <> ''
+            WHERE r.line > 1 AND {not_blank}
             """,  # noqa: S608 - names and expressions are ours, values are parameters
             {"ws": _WHITESPACE, "consent": LegalBasis.CONSENT},
         )
@@ -568,8 +575,9 @@ class _Staging:
         )
         by_uuid = "parent_uuid" in c
         key = self.cell("r", c, "parent_uuid" if by_uuid else "parent_index")
-        if by_uuid:
-            key = f"CASE WHEN left({key}, 5) = 'uuid:' THEN substr({key}, 6) ELSE {key} END"
+        if by_uuid:  # trimmed once for the usual cell without the prefix
+            raw_key = self.raw_cell("r", c, "parent_uuid")
+            key = f"CASE WHEN {raw_key} LIKE '%%uuid:%%' THEN regexp_replace({key}, '^uuid:', '') ELSE {key} END"
         elif self.run(
             "SELECT EXISTS (SELECT 1 FROM imp_h WHERE idx <> '' GROUP BY idx HAVING count(*) > 1)"
         ).fetchone()[0]:
@@ -589,7 +597,7 @@ class _Staging:
             v[alias], ok[alias], join = self.lookup(table, alias, self.raw_cell("r", c, column))
             joins.append(join)
         wg = [v[f"w{i}"](0) for i in range(len(WG_DOMAINS))]
-        everything = "concat(" + ", ".join(f"r.c{i}" for i in range(len(self.m_table.headers))) + ")"
+        not_blank = _not_blank(len(self.m_table.headers))
         name = self.cell("r", c, "name")
         self.run(
             f"""
@@ -602,6 +610,8 @@ class _Staging:
                    ARRAY[{", ".join(f"t.{d}" for d in WG_DOMAINS)}] && %(disabled)s::integer[] AS has_disability,
                    t.chronic_illness, t.pregnant_or_lactating, t.documents,
                    h.line IS NOT NULL AND t.name <> '' AND length(t.name) <= 200 AND t.ok
+                   -- a birth date or an age (a cell the maps read is blank exactly when its value is NULL)
+                   AND (t.born IS NOT NULL OR t.stated IS NOT NULL)
                    AND NOT (t.pregnant_or_lactating AND t.sex = 'm') AS ok
             FROM (
                 -- each cell trimmed and looked up once (OFFSET 0 keeps the planner from inlining it twice)
@@ -611,11 +621,10 @@ class _Staging:
                        {", ".join(f"{w} AS {d}" for w, d in zip(wg, WG_DOMAINS, strict=True))},
                        {v["ch"](0)} AS chronic_illness, {v["pr"](0)} AS pregnant_or_lactating,
                        {v["doc"](0)} AS documents,
-                       {" AND ".join(ok.values())}
-                       AND ({self.cell("r", c, "date_of_birth")} <> '' OR {self.cell("r", c, "age")} <> '') AS ok
+                       {" AND ".join(ok.values())} AS ok
                 FROM imp_raw_m r
                 {" ".join(joins)}
-                WHERE r.line > 1 AND btrim({everything}, %(ws)s) <> ''
+                WHERE r.line > 1 AND {not_blank}
                 OFFSET 0
             ) t
             LEFT JOIN imp_h h ON h.{"sid" if by_uuid else "idx"} = t.key AND t.key <> ''

@@ -371,6 +371,7 @@ BAD_MEMBER = [
     {"grp_member/relationship": "head"},
     {"grp_member/date_of_birth": "1990-02-30"},
     {"grp_member/date_of_birth": "", "grp_member/age": ""},
+    {"grp_member/date_of_birth": " ", "grp_member/age": "\t"},
     {"grp_member/age": "121", "grp_member/date_of_birth": ""},
     {"grp_wg/wg_seeing": "5"},
     {"grp_member/chronic_illness": "often"},
@@ -432,6 +433,19 @@ def test_files_only_the_csv_reader_reads_the_same_way(field_officer, stored_hous
         "not utf-8": text.replace(b"sub-3,", b"sub-\xe9,", 1),
     }[damage]
     assert_same(field_officer, households, members, expect_staged=False, raw=raw)
+
+
+@pytest.mark.parametrize("filler", ["", " ", "\u00a0", "\t"])
+def test_rows_of_empty_or_whitespace_cells_are_skipped_as_the_csv_reader_skips_them(
+    field_officer, stored_households, filler
+):
+    """Spreadsheets export trailing rows of empty cells; whatever the first cell holds, they are no row."""
+    households, members = export(count=6, seed=8)
+    blank = dict.fromkeys(HOUSEHOLD_HEADER, filler)
+    households = [households[0], blank, *households[1:], blank]
+    members = [*members, dict.fromkeys(MEMBER_HEADER, filler), dict.fromkeys(MEMBER_HEADER, "") | {"_index": filler}]
+    fast = assert_same(field_officer, households, members, expect_staged=True)
+    assert fast["report"]["households"] == 6
 
 
 def test_trimming_in_sql_removes_what_str_strip_removes():
