@@ -268,8 +268,16 @@ def copy_into_tables_like_ours(cursor, written: dict[str, bytes]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--settlements", type=int, default=40)
+    parser.add_argument(
+        "--districts",
+        type=int,
+        help="districts the households live in (default: one per 50,000 households, 2 at least)",
+    )
+    parser.add_argument("--settlements", type=int, default=20, help="settlements per district")
     args, _unknown = parser.parse_known_args()
+    # Duplicates are looked for within a district: a million households in two districts would make
+    # millions of look-alike heads, which no real caseload has.
+    args.districts = args.districts or max(2, args.households // 50_000)
 
     import django
 
@@ -296,11 +304,11 @@ def main() -> int:
             AdminArea.objects.create(
                 pcode=f"BNX01{d:02d}", name=f"District {d}", level=2, parent=province, country_code="BNX"
             )
-            for d in (1, 2)
+            for d in range(1, args.districts + 1)
         ]
         settlements = []
-        for s in range(args.settlements):
-            district = districts[s % 2]
+        for s in range(args.settlements * args.districts):
+            district = districts[s % args.districts]
             settlements.append(
                 AdminArea.objects.create(
                     pcode=f"{district.pcode}S{s:03d}",
