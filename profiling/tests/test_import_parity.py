@@ -139,6 +139,18 @@ def as_csv(header, rows) -> io.BytesIO:
     return io.BytesIO(text.getvalue().encode())
 
 
+def import_pair(user, households, members, **options):
+    """``household_import`` of the two files, by whichever path it takes."""
+    return services.household_import(
+        actor=user,
+        households_file=as_csv(HOUSEHOLD_HEADER, households),
+        households_name="households.csv",
+        members_file=as_csv(MEMBER_HEADER, members),
+        members_name="members.csv",
+        **options,
+    )
+
+
 def outcome(user, households, members, *, staged, validate_only=False, member_header=MEMBER_HEADER, raw=None):
     """Run one path in a block that is rolled back; return what it reported and wrote."""
     used = []
@@ -256,13 +268,7 @@ def test_scores_match_the_rules_for_every_household(field_officer, stored_househ
     outcome_ = assert_same(field_officer, households, members, expect_staged=True)
     assert outcome_["report"]["households"] == 80
     with transaction.atomic():
-        services.household_import(
-            actor=field_officer,
-            households_file=as_csv(HOUSEHOLD_HEADER, households),
-            households_name="households.csv",
-            members_file=as_csv(MEMBER_HEADER, members),
-            members_name="members.csv",
-        )
+        import_pair(field_officer, households, members)
         spec = services._spec_of(
             services.selectors.vulnerability_model_active(organisation_id=field_officer_org(field_officer))
         )
@@ -293,14 +299,8 @@ def test_progress_moves_step_by_step_over_the_rows_of_both_files(field_officer, 
     households, members = export(count=30, seed=4)
     seen = []
     with transaction.atomic():
-        report = services.household_import(
-            actor=field_officer,
-            households_file=as_csv(HOUSEHOLD_HEADER, households),
-            households_name="households.csv",
-            members_file=as_csv(MEMBER_HEADER, members),
-            members_name="members.csv",
-            validate_only=validate_only,
-            progress=lambda done, total: seen.append((done, total)),
+        report = import_pair(
+            field_officer, households, members, validate_only=validate_only, progress=lambda *step: seen.append(step)
         )
         transaction.set_rollback(True)
     assert report["households"] == 30
@@ -319,13 +319,7 @@ def test_key_checks_are_deferred_again_after_the_import(field_officer, stored_ho
     transaction keeps Django's deferred checking, so a row may still point at one written later."""
     households, members = export(count=5, seed=2)
     with transaction.atomic():
-        services.household_import(
-            actor=field_officer,
-            households_file=as_csv(HOUSEHOLD_HEADER, households),
-            households_name="households.csv",
-            members_file=as_csv(MEMBER_HEADER, members),
-            members_name="members.csv",
-        )
+        import_pair(field_officer, households, members)
         member = Member.objects.filter(household__submission_id="sub-1").first()
         with connection.cursor() as cursor:
             cursor.execute("UPDATE profiling_member SET household_id = -1 WHERE id = %s", [member.pk])
