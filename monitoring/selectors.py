@@ -100,6 +100,28 @@ def checkins_of_household(*, user, household) -> list[CheckIn]:
     return list(checkins_for_user(user).filter(household=household).order_by("due_on", "id"))
 
 
+def _completion_over_tally(user) -> tuple[QuerySet, str, dict]:
+    sums = {"due": Sum("due"), "completed": Sum("completed"), "reached": Sum("reached")}
+    return scoped(CheckInTally.objects.all(), user), "settlement__", sums
+
+
+def _completion_over_checkins(user) -> tuple[QuerySet, str, dict]:
+    counts = {
+        "due": Count("id"),
+        "completed": Count("id", filter=Q(status__in=FINAL_STATUSES)),
+        "reached": Count("id", filter=Q(last_outcome=CallOutcome.REACHED)),
+    }
+    return checkins_for_user(user), "household__settlement__", counts
+
+
+def _completion_source(user) -> tuple[QuerySet, str, dict]:
+    """What completion is counted over, the user's part of it, how it is reached from an area and what
+    to count: the tally its triggers keep on PostgreSQL, the check-ins themselves elsewhere."""
+    if connection.vendor == "postgresql":
+        return _completion_over_tally(user)
+    return _completion_over_checkins(user)
+
+
 @dataclass(frozen=True)
 class WaveRow:
     wave: str
@@ -123,16 +145,7 @@ def checkin_completion_by_wave(
     province holds millions of check-ins), elsewhere over the check-ins."""
     today = today or timezone.localdate()
     end = min(end, today) if end else today
-    if connection.vendor == "postgresql":
-        queryset, area_prefix = scoped(CheckInTally.objects.all(), user), "settlement__"
-        sums = {"due": Sum("due"), "completed": Sum("completed"), "reached": Sum("reached")}
-    else:
-        queryset, area_prefix = checkins_for_user(user), "household__settlement__"
-        sums = {
-            "due": Count("id"),
-            "completed": Count("id", filter=Q(status__in=FINAL_STATUSES)),
-            "reached": Count("id", filter=Q(last_outcome=CallOutcome.REACHED)),
-        }
+    queryset, area_prefix, sums = _completion_source(user)
     queryset = queryset.filter(due_on__lte=end)
     if start:
         queryset = queryset.filter(due_on__gte=start)

@@ -138,3 +138,29 @@ def test_tally_follows_every_write(check_ins, places, manager, field_officer, fi
     )
     assert _tally() == _recounted()
     assert _counts(manager) == {"w2": (2, 0, 0), "m3": (2, 2, 1), "m9": (2, 2, 2)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tally is kept by PostgreSQL triggers")
+def test_tally_gives_the_rows_the_check_ins_give(
+    check_ins, places, manager, field_officer, field_officer_injil, other_org_officer, partner_user
+):
+    from unittest import mock
+
+    from monitoring import selectors
+
+    cases = [
+        (user, filters)
+        for user in (manager, field_officer, field_officer_injil, other_org_officer, partner_user)
+        for filters in (
+            {},
+            {"area": places.khogyani},
+            {"area": places.karizak},
+            {"start": _day(-10)},
+            {"end": _day(-2)},
+            {"start": _day(-60), "end": _day(-30), "area": places.nangarhar},
+        )
+    ]
+    tallied = [checkin_completion_by_wave(user, **filters) for user, filters in cases]
+    with mock.patch.object(selectors, "_completion_source", selectors._completion_over_checkins):
+        counted = [checkin_completion_by_wave(user, **filters) for user, filters in cases]
+    assert tallied == counted
