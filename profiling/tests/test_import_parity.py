@@ -12,7 +12,7 @@ import random
 import sys
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.models import AuditEvent
@@ -314,17 +314,29 @@ def test_progress_moves_step_by_step_over_the_rows_of_both_files(field_officer, 
     assert len(done) == (6 if validate_only else 10)
 
 
-def test_key_checks_are_deferred_again_after_the_import(field_officer, stored_households):
-    """The import checks its rows' foreign keys itself (for its progress bar); the rest of the
-    transaction keeps Django's deferred checking, so a row may still point at one written later."""
+@pytest.mark.parametrize("staged", [True, False])
+def test_the_import_checks_foreign_keys_itself_and_defers_them_again(
+    field_officer, stored_households, monkeypatch, staged
+):
+    """Keys are checked before the import ends (for its progress bar, not after it at commit); the rest of
+    the transaction keeps Django's deferred checking, so a row may still point at one written later."""
+    if not staged:
+        monkeypatch.setattr(staged_import, "applies", lambda *args: False)
     households, members = export(count=5, seed=2)
     with transaction.atomic():
-        import_pair(field_officer, households, members)
-        member = Member.objects.filter(household__submission_id="sub-1").first()
+        stored = Member.objects.first()
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # a dangling key, only caught when checked
+                cursor.execute("UPDATE profiling_member SET household_id = -1 WHERE id = %s", [stored.pk])
+            with pytest.raises(IntegrityError):
+                import_pair(field_officer, households, members)
+            transaction.set_rollback(True)
+        report = import_pair(field_officer, households, members)
+        assert report["households"] == 5
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE profiling_member SET household_id = -1 WHERE id = %s", [member.pk])
+            cursor.execute("UPDATE profiling_member SET household_id = -1 WHERE id = %s", [stored.pk])
             cursor.execute(
-                "UPDATE profiling_member SET household_id = %s WHERE id = %s", [member.household_id, member.pk]
+                "UPDATE profiling_member SET household_id = %s WHERE id = %s", [stored.household_id, stored.pk]
             )
         transaction.set_rollback(True)
 
