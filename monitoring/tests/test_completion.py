@@ -164,3 +164,16 @@ def test_tally_gives_the_rows_the_check_ins_give(
     with mock.patch.object(selectors, "_completion_source", selectors._completion_over_checkins):
         counted = [checkin_completion_by_wave(user, **filters) for user, filters in cases]
     assert tallied == counted
+
+
+def test_the_triggers_count_what_the_models_call_concluded_and_reached():
+    """The trigger SQL holds the status and outcome values as text; a new final status or a renamed
+    outcome must reach it (a new migration replacing the functions), or the tally counts wrong."""
+    import importlib
+
+    from monitoring.models import FINAL_STATUSES, CallOutcome
+
+    tally = importlib.import_module("monitoring.migrations.0002_checkin_tally")
+    concluded = ", ".join(f"'{status}'" for status in sorted(FINAL_STATUSES))
+    in_sql = {"concluded": tally.CONCLUDED, "reached": tally.REACHED}
+    assert in_sql == {"concluded": f"status IN ({concluded})", "reached": f"last_outcome = '{CallOutcome.REACHED}'"}
