@@ -341,6 +341,14 @@ def test_the_import_checks_foreign_keys_itself_and_defers_them_again(
         transaction.set_rollback(True)
 
 
+def test_every_deferrable_constraint_is_initially_deferred(db):
+    """``_check_written_keys`` ends with ``SET CONSTRAINTS ALL DEFERRED``: that is each constraint's own
+    mode only while none is deferrable and initially immediate."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE condeferrable AND NOT condeferred")
+        assert cursor.fetchall() == []
+
+
 def test_members_keyed_by_parent_index(field_officer, stored_households):
     households, members = export(count=25, seed=5)
     header = [h for h in MEMBER_HEADER if h != "_submission__uuid"]
