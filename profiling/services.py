@@ -895,7 +895,21 @@ CONSENT_COPY_FIELDS = (
     "recorded_by_id",
     "recorded_at",
 )
-_JSON_FIELDS = frozenset({"return_barriers", "vulnerability_criteria", "documents"})
+PAIR_COPY_FIELDS = (
+    "created_at",
+    "updated_at",
+    "household_id",
+    "candidate_id",
+    "reasons",
+    "similarity",
+    "status",
+    "found_on",
+    "flagged_by_id",
+    "decision_note",
+    "decided_by_id",
+    "decided_at",
+)
+_JSON_FIELDS = frozenset({"return_barriers", "vulnerability_criteria", "documents", "reasons"})
 
 
 class _Writer:
@@ -1339,19 +1353,13 @@ def household_import(
             for purpose, given, basis in item.consents:
                 consent_writer.write((now, now, item.pk, purpose, given, basis, actor.pk, now))
     if writing and duplicates:
-        DuplicatePair.objects.bulk_create(
-            [
-                DuplicatePair(
-                    household_id=item.pk,
-                    candidate_id=other.pk if isinstance(other, _Parsed) else other,
-                    reasons=reasons,
-                    similarity=score,
-                    flagged_by=actor,
-                    found_on="import",
-                )
+        _write_import_pairs(
+            actor=actor,
+            now=now,
+            pairs=(
+                (item.pk, other.pk if isinstance(other, _Parsed) else other, reasons, score)
                 for item, other, reasons, score in duplicates
-            ],
-            batch_size=2000,
+            ),
         )
     report = {
         "validate_only": validate_only,
@@ -1378,6 +1386,15 @@ def household_import(
     if progress:
         progress(rows_done + member_count, rows_done + member_count)
     return report
+
+
+def _write_import_pairs(*, actor, now, pairs) -> None:
+    """The possible duplicates an import found, as pairs to review: (household id, candidate id, reasons,
+    similarity). Both import paths write them here."""
+    with _Writer(DuplicatePair, PAIR_COPY_FIELDS, enabled=True) as writer:
+        for household_id, candidate_id, reasons, score in pairs:
+            row = (now, now, household_id, candidate_id, reasons, score, DuplicateStatus.PENDING, "import")
+            writer.write((*row, actor.pk, "", None, None))
 
 
 def _check_written_keys() -> None:

@@ -33,7 +33,7 @@ from django.db import connection as default_connection
 from core.tabular import UnreadableFile, is_xlsx, read_table
 
 from . import importing, rules, selectors
-from .models import CRITICAL_SHELTER, WG_DOMAINS, ConsentPurpose, DuplicatePair, Household, LegalBasis
+from .models import CRITICAL_SHELTER, WG_DOMAINS, ConsentPurpose, Household, LegalBasis
 
 log = logging.getLogger(__name__)
 
@@ -748,11 +748,14 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
     if writing:
         _insert(staging, organisation=organisation, actor=actor, job=job, model=model, now=now)
         if duplicates:
-            with services._Writer(DuplicatePair, _PAIR_FIELDS, enabled=True) as pairs:
-                for line, (kind, other), reasons, score, _what in duplicates:
-                    candidate = id_of[other] if kind == "line" else other
-                    row = (now, now, id_of[line], candidate, json.dumps(reasons), score, "pending", "import")
-                    pairs.write((*row, actor.pk, "", None, None))
+            services._write_import_pairs(
+                actor=actor,
+                now=now,
+                pairs=(
+                    (id_of[line], id_of[other] if kind == "line" else other, reasons, score)
+                    for line, (kind, other), reasons, score, _what in duplicates
+                ),
+            )
         ids = [pk for _line, pk, *_rest in heads]
         services._audit_import(
             actor=actor,
@@ -779,22 +782,6 @@ def _write(staging: _Staging, *, actor, organisation, households_name, members_n
         "warning_count": problems.warning_count,
         "warnings": [vars(w) for w in problems.warnings],
     }
-
-
-_PAIR_FIELDS = (
-    "created_at",
-    "updated_at",
-    "household_id",
-    "candidate_id",
-    "reasons",
-    "similarity",
-    "status",
-    "found_on",
-    "flagged_by_id",
-    "decision_note",
-    "decided_by_id",
-    "decided_at",
-)
 
 
 def _insert(staging: _Staging, *, organisation, actor, job, model, now) -> None:
