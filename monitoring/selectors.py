@@ -105,13 +105,18 @@ def _completion_over_tally(user) -> tuple[QuerySet, str, dict]:
     return scoped(CheckInTally.objects.all(), user), "settlement__", sums
 
 
-def _completion_over_checkins(user) -> tuple[QuerySet, str, dict]:
-    counts = {
+def completion_counts() -> dict:
+    """What completion counts over check-ins: due, concluded, reached (the tally's triggers count the same,
+    and ``checkin_tally_rebuild`` recounts the tally with these)."""
+    return {
         "due": Count("id"),
         "completed": Count("id", filter=Q(status__in=FINAL_STATUSES)),
         "reached": Count("id", filter=Q(last_outcome=CallOutcome.REACHED)),
     }
-    return checkins_for_user(user), "household__settlement__", counts
+
+
+def _completion_over_checkins(user) -> tuple[QuerySet, str, dict]:
+    return checkins_for_user(user), "household__settlement__", completion_counts()
 
 
 def _completion_source(user) -> tuple[QuerySet, str, dict]:

@@ -18,7 +18,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,6 @@ from referrals.models import Service, Urgency
 
 from . import rules
 from .models import (
-    FINAL_STATUSES,
     CallOutcome,
     Channel,
     CheckIn,
@@ -556,16 +555,14 @@ def checkin_tally_rebuild(*, actor=None) -> int:
     """Count the check-in tally afresh from the check-ins, for when its triggers were bypassed (a data-only
     restore with triggers disabled, a manual repair). Check-in writes wait meanwhile; reads go on. Returns
     the tally's rows; nothing to do where there are no triggers (SQLite counts the check-ins directly)."""
+    from . import selectors
+
     if connection.vendor != "postgresql":
         return 0
     counts = (
         CheckIn.objects.order_by()
         .values_list("organisation_id", "household__settlement_id", "wave", "due_on")
-        .annotate(
-            due=Count("id"),
-            completed=Count("id", filter=Q(status__in=FINAL_STATUSES)),
-            reached=Count("id", filter=Q(last_outcome=CallOutcome.REACHED)),
-        )
+        .annotate(**selectors.completion_counts())
     )
     select, params = counts.query.sql_with_params()
     tally = CheckInTally._meta.db_table
