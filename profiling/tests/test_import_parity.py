@@ -20,52 +20,15 @@ from core.tabular import ImportFailed
 from profiling import rules, services, staged_import
 from profiling.models import Consent, DuplicatePair, Household, Member
 from profiling.tests.factories import member_input, register, targeted
+from profiling.tests.test_import import HOUSEHOLD_HEADER as KOBO_HOUSEHOLD_HEADER
+from profiling.tests.test_import import MEMBER_HEADER as KOBO_MEMBER_HEADER
 
 # The set-based path is PostgreSQL's (COPY, TEMP tables); elsewhere only the row-by-row path exists.
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based import needs PostgreSQL")
 
-HOUSEHOLD_HEADER = [
-    "_uuid",
-    "_index",
-    "_submission_time",
-    "group_location/settlement_pcode",
-    "group_hh/displacement_status",
-    "group_hh/arrival_date",
-    "group_hh/origin_pcode",
-    "group_hh/shelter_type",
-    "group_hh/phone",
-    "group_hh/hh_size",
-    "group_return/intention",
-    "group_return/return_barriers",
-    "group_econ/has_income",
-    "group_econ/has_debt",
-    "group_consent/consent_registration",
-    "group_consent/consent_referral",
-    "group_consent/consent_partner_sharing",
-    "group_consent/legal_basis",
-    "_gps_latitude",
-    "_gps_longitude",
-    "notes",
-]
-MEMBER_HEADER = [
-    "_index",
-    "_parent_index",
-    "_submission__uuid",
-    "grp_member/name",
-    "grp_member/sex",
-    "grp_member/relationship",
-    "grp_member/date_of_birth",
-    "grp_member/age",
-    "grp_wg/wg_seeing",
-    "grp_wg/wg_hearing",
-    "grp_wg/wg_walking",
-    "grp_wg/wg_remembering",
-    "grp_wg/wg_self_care",
-    "grp_wg/wg_communicating",
-    "grp_member/chronic_illness",
-    "grp_member/pregnant_or_lactating",
-    "grp_member/documents",
-]
+# The Kobo-style layout of the row-by-row tests, with the member rows' own index and the optional columns.
+HOUSEHOLD_HEADER = [*KOBO_HOUSEHOLD_HEADER, "_submission_time", "group_consent/legal_basis", "notes"]
+MEMBER_HEADER = ["_index", *KOBO_MEMBER_HEADER]
 NAMES = ["Gul Ahmad", "Gul Ahmed", "Mohammad Wali", "Muhammad Wali", "Zarmina Bibi", "Noor Jan", "Nur Jan", "Shabnam"]
 
 
